@@ -1,0 +1,283 @@
+"""The validated plan as typed objects: everything downstream of validation reads these, never YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One validation problem, pointing at a file, line and column (1-based)."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    hint: str = ""
+    code: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+@dataclass(frozen=True)
+class Phone:
+    e164: str  # "+442079460958"
+    display: str  # "+44 20 7946 0958" (international format)
+    label: str = "other"  # mobile | work | home | fax | 24x7 | other
+    ext: str = ""
+
+    @property
+    def tel_uri(self) -> str:
+        """RFC 3966 URI, e.g. ``tel:+448000140140;ext=2``."""
+        return f"tel:{self.e164}" + (f";ext={self.ext}" if self.ext else "")
+
+    @property
+    def display_full(self) -> str:
+        return f"{self.display} ext. {self.ext}" if self.ext else self.display
+
+    @property
+    def can_text(self) -> bool:
+        return self.label in ("mobile", "other", "24x7") and not self.ext
+
+
+@dataclass(frozen=True)
+class SLA:
+    callback: timedelta | None = None
+    restore: timedelta | None = None
+
+
+@dataclass
+class Contact:
+    id: str
+    name: str
+    phones: list[Phone] = field(default_factory=list)
+    email: str = ""
+    role: str = ""  # free text: "Office IT lead"
+    provides: str = ""  # set for vendors
+    account: str = ""
+    sla: SLA | None = None
+    escalation: list[str] = field(default_factory=list)  # contact ids, in order
+    verified: date | None = None
+    notes: str = ""
+    stale: bool = False  # verified longer ago than review.contacts_every_days
+    source: str = ""  # "contacts/people.yaml"
+
+    @property
+    def is_vendor(self) -> bool:
+        return bool(self.provides)
+
+
+@dataclass
+class Step:
+    do: str
+    who: str = ""  # contact id or role name (resolve with Plan.person)
+    call: str = ""  # contact id or role name
+    expect: str = ""
+    if_not: str = ""
+
+
+@dataclass
+class RestoreTest:
+    date: date
+    result: str  # pass | partial | fail
+    by: str = ""
+    duration: timedelta | None = None
+    notes: str = ""
+
+
+@dataclass
+class Backup:
+    method: str
+    restore_tests: list[RestoreTest] = field(default_factory=list)  # newest first
+
+    @property
+    def last_test(self) -> RestoreTest | None:
+        return self.restore_tests[0] if self.restore_tests else None
+
+
+class RestoreStatus(StrEnum):
+    TESTED = "tested"
+    STALE = "stale"
+    FAILED = "failed"  # last test was fail or partial
+    NEVER = "never"
+    NO_BACKUP = "no backup"  # `backup: none` or not given (tier 3-4)
+
+
+@dataclass
+class System:
+    id: str
+    name: str
+    tier: int
+    owner: str
+    alternate: str = ""
+    vendor: str = ""
+    depends_on: list[str] = field(default_factory=list)
+    dependents: list[str] = field(default_factory=list)  # derived: systems that depend on this
+    rto: timedelta | None = None
+    rpo: timedelta | None = None
+    failover: str = ""
+    backup: Backup | None = None  # None: `backup: none` or absent
+    recovery: list[Step] = field(default_factory=list)
+    notes: str = ""
+    restore_status: RestoreStatus = RestoreStatus.NO_BACKUP
+
+
+@dataclass
+class Scenario:
+    id: str
+    title: str
+    steps: list[Step]
+    summary: str = ""
+    affects: list[str] = field(default_factory=list)  # system ids
+    priority: int = 100
+    notify: list[str] = field(default_factory=list)  # audience ids
+    on_paper: bool = False  # default already applied: priority <= 3
+
+
+TEMPLATE_KINDS = ("initial", "update", "resolved")
+PLACEHOLDERS = ("organisation", "time", "eta", "status", "next_update", "system")
+
+
+@dataclass
+class Audience:
+    id: str
+    name: str
+    channel: str = "other"  # sms | email | phone | other
+    members: list[str] = field(default_factory=list)  # contact ids
+    note: str = ""
+    templates: dict[str, str] = field(default_factory=dict)  # all three, fallbacks applied
+
+
+@dataclass
+class Communications:
+    update_every: timedelta | None
+    audiences: dict[str, Audience]
+    templates: dict[str, str]  # the plan-wide initial / update / resolved
+
+
+@dataclass
+class Action:
+    do: str
+    owner: str = ""
+    due: date | None = None
+    done: date | None = None
+    is_done: bool = False  # `done: true` or a date
+    overdue: bool = False
+
+
+@dataclass
+class Incident:
+    id: str
+    title: str
+    date: date
+    detected: datetime | None = None
+    acknowledged: datetime | None = None
+    resolved: datetime | None = None
+    systems: list[str] = field(default_factory=list)
+    impact: str = ""
+    root_cause: str = ""
+    actions: list[Action] = field(default_factory=list)
+    notes: str = ""
+
+    @property
+    def time_to_acknowledge(self) -> timedelta | None:
+        if self.detected and self.acknowledged:
+            return self.acknowledged - self.detected
+        return None
+
+    @property
+    def time_to_resolve(self) -> timedelta | None:
+        if self.detected and self.resolved:
+            return self.resolved - self.detected
+        return None
+
+
+@dataclass
+class SiteSettings:
+    url: str
+    company_domains: list[str] = field(default_factory=list)
+    region: str = ""
+    paper: str = "A4"  # A4 | Letter
+    timezone: str = "UTC"
+    expected_down: list[str] = field(default_factory=list)  # hosts allowed to be linked anyway
+    mirrors: list[str] = field(default_factory=list)  # git remotes (names or URLs) to publish to
+    branch: str = "gh-pages"
+    stale_after_days: int = 30  # the freshness banner warns past this age
+
+
+@dataclass
+class Review:
+    last_reviewed: date
+    reviewed_by: str = ""
+    plan_every_days: int = 365
+    contacts_every_days: int = 90
+    restore_test_every_days: int = 90
+
+    @property
+    def next_due(self) -> date:
+        return self.last_reviewed + timedelta(days=self.plan_every_days)
+
+
+@dataclass
+class FirstHour:
+    scope: list[str] = field(default_factory=list)
+    provider_call: list[str] = field(default_factory=list)
+    expect: str = ""
+    first_ten_minutes: list[str] = field(default_factory=list)  # what to do before anything else
+
+
+@dataclass
+class Plan:
+    organisation: str
+    site: SiteSettings
+    review: Review
+    roles: dict[str, str]  # role name -> contact id
+    first_hour: FirstHour
+    systems: dict[str, System]  # by id, in recovery order
+    scenarios: list[Scenario]  # by priority, then title
+    contacts: dict[str, Contact]  # by id, in file order
+    communications: Communications
+    incidents: list[Incident]  # newest first
+    today: date
+    findings: list[Finding] = field(default_factory=list)  # warnings (errors stop the build)
+
+    @property
+    def recovery_order(self) -> list[System]:
+        return list(self.systems.values())
+
+    @property
+    def people(self) -> list[Contact]:
+        return [c for c in self.contacts.values() if not c.is_vendor]
+
+    @property
+    def vendors(self) -> list[Contact]:
+        return [c for c in self.contacts.values() if c.is_vendor]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.review.next_due < self.today
+
+    def person(self, who: str) -> Contact | None:
+        """The contact a `who` names: a contact id, or a role name resolved through `roles`."""
+        return self.contacts.get(self.roles.get(who, who))
+
+    def role_label(self, who: str) -> str:
+        """`incident_lead` -> "Incident lead"; a contact id -> ""."""
+        return who.replace("_", " ").capitalize() if who in self.roles else ""
+
+    def audience_members(self, audience: Audience) -> list[Contact]:
+        return [self.contacts[m] for m in audience.members if m in self.contacts]

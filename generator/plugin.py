@@ -1,0 +1,98 @@
+"""The MkDocs plugin: a thin adapter between MkDocs and the plan-to-site modules.
+
+Everything about the plan lives in `validate`, `pages`, `printsheet`, `pwa` and `independence`;
+this module only wires them into MkDocs' build events, so another static-site engine needs
+a new adapter, not a rewrite.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from generator import atomic, independence, pages, printsheet, pwa
+from generator.config import RecoveryPlanConfig
+from generator.model import Finding, Plan, Severity
+from generator.validate import validate_project
+
+log = logging.getLogger("mkdocs.plugins.recovery-plan")
+
+
+class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
+    """Validates the plan, generates its pages, then adds the printed sheet and the offline app."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.plan: Plan | None = None
+        self.root = Path(".")
+        self.final_site_dir: Path | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = (Path(config.config_file_path or ".").parent / self.config.root).resolve()
+        result = validate_project(self.root, today=self.config.today)
+        _log_findings(result.findings)
+        if result.errors or (self.config.strict and result.findings):
+            raise PluginError(
+                f"The plan has {result.summary()}: nothing was built and site/ is unchanged. "
+                "Fix the problems above, or run `recovery-plan validate` to see them again."
+            )
+        self.plan = result.plan
+        assert self.plan is not None
+        config.site_name = self.plan.organisation
+        config.site_url = self.plan.site.url
+        config.nav = pages.navigation(self.plan)
+        config.extra["recovery_plan"] = pages.template_context(self.plan)
+        if self.command == "build" and self.config.atomic:
+            self.final_site_dir = Path(config.site_dir)
+            config.site_dir = atomic.staging_dir(self.final_site_dir)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.plan is not None
+        for uri, content in pages.render(self.plan).items():
+            files.append(File.generated(config, uri, content=content))
+        return files
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        for folder in ("plans", "contacts"):
+            if (self.root / folder).is_dir():
+                server.watch(str(self.root / folder))
+        return server
+
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
+        return pwa.inject_head(output, page.url, config)
+
+    @event_priority(-100)  # after every other plugin has written its files
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.plan is not None
+        site_dir = Path(config.site_dir)
+        problems = printsheet.write(site_dir, self.plan)
+        pwa.write(site_dir, self.plan, config)
+        problems += independence.check_site(site_dir, self.plan)
+        _log_findings(problems)
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        if errors:
+            raise PluginError(
+                f"{len(errors)} error(s) while building the site: site/ is unchanged."
+            )
+        if self.final_site_dir is not None:
+            atomic.swap_into_place(site_dir, self.final_site_dir)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.final_site_dir is not None:
+            atomic.discard_staging(self.final_site_dir)
+
+
+def _log_findings(findings: list[Finding]) -> None:
+    for finding in findings:
+        (log.error if finding.severity is Severity.ERROR else log.warning)(str(finding))
