@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from generator import atomic, independence, pages, printsheet, pwa
 from generator.config import RecoveryPlanConfig
 from generator.model import Finding, Plan, Severity
-from generator.validate import validate_project
+from generator.validate import Validation, validate_project
 
 log = logging.getLogger("mkdocs.plugins.recovery-plan")
 
@@ -33,14 +33,16 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.plan: Plan | None = None
         self.root = Path(".")
         self.final_site_dir: Path | None = None
+        self.validation: Validation | None = None  # set by `recovery-plan build` to skip a re-run
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path or ".").parent / self.config.root).resolve()
-        result = validate_project(self.root, today=self.config.today)
-        _log_findings(result.findings)
+        result = self.validation or validate_project(self.root, today=self.config.today)
+        if self.validation is None:
+            _log_findings(result.findings)
         if result.errors or (self.config.strict and result.findings):
             raise PluginError(
                 f"The plan has {result.summary()}: nothing was built and site/ is unchanged. "

@@ -1,0 +1,147 @@
+"""The `recovery-plan` command line: validate, build, serve and publish a recovery plan."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from generator import __version__
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
+
+DESCRIPTION = """\
+Turn a disaster-recovery plan kept as YAML (plans/ and contacts/) into a website that works
+offline on a phone, and a two-page printed sheet.
+
+exit status: 0 = clean, 1 = the plan has errors (or warnings with --strict) or the build failed,
+2 = the tool could not run (bad path or arguments)."""
+
+EXAMPLES = """\
+examples:
+  recovery-plan validate                  check the plan in the current folder
+  recovery-plan validate --format github  annotate a pull request (GitHub Actions)
+  recovery-plan validate --today 2027-01-01   what will be stale by the new year?
+  recovery-plan build                     build site/ (website, offline app, printed sheet)
+  recovery-plan build clients/ --out sites/   build every client plan under clients/
+  recovery-plan serve                     preview at http://127.0.0.1:8000
+  recovery-plan publish                   push site/ to the git remotes in plan.yaml"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_CANNOT_RUN
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except (ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+
+def _parser() -> argparse.ArgumentParser:
+    from generator import publish
+
+    parser = argparse.ArgumentParser(
+        prog="recovery-plan", description=DESCRIPTION, epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate", help="check the plan and report every problem",
+        description="Check every file of the plan and report all problems in one run, as "
+        "path:line:col: error|warning: message, then a summary line.")
+    _common(validate)
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.add_argument("--format", choices=("text", "github", "json"), default="text",
+                          help="text for people (default), github for pull-request "
+                          "annotations, json for tools")
+    validate.set_defaults(run=_validate)
+
+    build = commands.add_parser(
+        "build", help="validate and build the website, offline app and printed sheet",
+        description="Validate the plan, then build the site into site/ (or --site-dir). A failed "
+        "build leaves the previous site exactly as it was. Given a folder of client plans "
+        "(sub-folders each holding plans/), builds them all in parallel into --out.")
+    _common(build)
+    build.add_argument("--site-dir", type=Path, help="where to build (default: site/ in PATH)")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--out", type=Path, default=Path("sites"),
+                       help="with a folder of client plans: where each client's site goes "
+                       "(default: sites/)")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="with a folder of client plans: parallel builds (default: CPU count)")
+    build.set_defaults(run=_build)
+
+    serve = commands.add_parser(
+        "serve", help="preview the site; rebuilds when a plan file changes",
+        description="Serve a live preview that rebuilds when a file in plans/ or contacts/ changes.")
+    _common(serve)
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
+                       help="address to serve on (default: 127.0.0.1:8000)")
+    serve.set_defaults(run=_serve)
+
+    publish_parser = commands.add_parser(
+        "publish", help="validate, build and push the site to its git remotes",
+        description="Validate and build the site, check it depends on no company server, then "
+        "push it to a branch of each git remote (GitHub Pages by default).")
+    _common(publish_parser)
+    publish.add_arguments(publish_parser)
+    publish_parser.set_defaults(run=publish.command)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH",
+                        help="project root holding plans/ and contacts/ (default: .)")
+    parser.add_argument("--today", metavar="YYYY-MM-DD",
+                        help="judge staleness as of this date (default: today; also "
+                        "RECOVERY_PLAN_TODAY)")
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from generator.report import print_findings
+    from generator.validate import ProjectNotFound, validate_project
+
+    try:
+        validation = validate_project(args.path, args.today)
+    except ProjectNotFound as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    print_findings(validation, args.format)
+    if validation.errors or (args.strict and validation.findings):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from generator.building import build_many, build_site
+    from generator.validate import ProjectNotFound
+
+    if not args.path.is_dir():
+        print(f"error: {args.path} is not a folder", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    if not (args.path / "plans").is_dir():
+        return build_many(args.path, args.out, args.today, max(1, args.jobs))
+    try:
+        return build_site(args.path, args.site_dir, args.today, args.strict)
+    except ProjectNotFound as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from generator.building import serve_site
+
+    return serve_site(args.path, args.dev_addr, args.today)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

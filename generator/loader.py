@@ -1,0 +1,289 @@
+"""Safe YAML loading that remembers where every key and value was written.
+
+Built on libyaml's event stream (no PyYAML constructors run), so it controls exactly what a
+plan file may contain: no tags, no multi-document files, bounded alias expansion, no duplicate
+keys, and YAML 1.2-style scalars (``NO``, ``on`` and ``0123`` stay the text that was written).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.model import Finding, Severity
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_VALUES = 20_000  # per file, counting every value an alias expands to
+MAX_DEPTH = 40
+
+Path_ = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]+([eE][-+]?[0-9]+)?|[-+]?(0|[1-9][0-9]*)[eE][-+]?[0-9]+")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: same events, slower
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Document:
+    """One YAML file: its plain-Python data and the position of every value and key in it."""
+
+    path: str  # as shown in messages, e.g. "plans/systems/internet.yaml"
+    data: Any
+    values: dict[Path_, Mark] = field(default_factory=dict)
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+
+    def value_at(self, path: Path_) -> Mark:
+        """Where the value at `path` was written (or its nearest enclosing value)."""
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, Mark(1, 1))
+
+    def key_at(self, path: Path_) -> Mark:
+        """Where the key of `path` was written (the value's position for list items)."""
+        return self.keys.get(path) or self.value_at(path)
+
+    def finding(
+        self, path: Path_, message: str, hint: str = "", *, code: str, key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> Finding:
+        mark = self.key_at(path) if key else self.value_at(path)
+        return Finding(self.path, mark.line, mark.column, severity, message, hint, code)
+
+
+class LoadError(Exception):
+    """The file cannot be read as a plan file; carries the finding to report."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def load_file(file: Path, shown_as: str) -> Document:
+    """Read one YAML file safely. Raises LoadError with a located, actionable finding."""
+    try:
+        size = file.stat().st_size
+        raw = file.read_bytes() if size <= MAX_FILE_BYTES else b""
+    except OSError as error:
+        raise _error(shown_as, 1, 1, f"cannot read the file: {error.strerror}", code="unreadable") from None
+    if size > MAX_FILE_BYTES:
+        raise _error(
+            shown_as, 1, 1, f"the file is {size / 1048576:.1f} MiB; plan files are limited to 1 MiB",
+            "split it into several files, or remove pasted content", code="file-too-large",
+        )
+    text = _decode(raw, shown_as)
+    _refuse_tabs(text, shown_as)
+    return _Composer(text, shown_as).document()
+
+
+def _error(path: str, line: int, column: int, message: str, hint: str = "", *, code: str) -> LoadError:
+    return LoadError(Finding(path, line, column, Severity.ERROR, message, hint, code))
+
+
+def _decode(raw: bytes, shown_as: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _error(shown_as, 1, 1, "the file is saved as UTF-16, not UTF-8",
+                     "save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+                     code="not-utf8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise _error(
+            shown_as, line, column,
+            f"the file is not valid UTF-8 (byte 0x{raw[error.start]:02x} here)",
+            "save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)", code="not-utf8",
+        ) from None
+
+
+def _refuse_tabs(text: str, shown_as: str) -> None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            raise _error(
+                shown_as, number, indent.index("\t") + 1, "a tab is used for indentation",
+                "YAML indentation must use spaces: replace the tab with spaces "
+                "(most editors have a 'convert tabs to spaces' setting)", code="tab-indent",
+            )
+
+
+class _Composer:
+    """Turns libyaml events into plain dicts, lists and scalars, recording positions."""
+
+    def __init__(self, text: str, shown_as: str):
+        self.text = text
+        self.doc = Document(shown_as, None)
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.count = 0
+
+    def document(self) -> Document:
+        events = self._events()
+        try:
+            next(events)  # StreamStart
+            event = next(events)
+            if isinstance(event, yaml.StreamEndEvent):
+                return self.doc
+            self.doc.data = self._node(next(events), (), events, 0)
+            next(events)  # DocumentEnd
+            event = next(events)
+            if isinstance(event, yaml.DocumentStartEvent):
+                raise self._at(event, "the file holds more than one YAML document",
+                               "remove the `---` line: one file holds one document",
+                               code="multiple-documents")
+        except yaml.MarkedYAMLError as error:
+            raise _syntax_error(error, self.doc.path) from None
+        except yaml.YAMLError as error:  # e.g. a reader error without a mark
+            raise _error(self.doc.path, 1, 1, f"YAML syntax error: {error}", code="yaml-syntax") from None
+        return self.doc
+
+    def _events(self) -> Iterator[yaml.Event]:
+        return yaml.parse(self.text, Loader=_Loader)
+
+    def _at(self, event: yaml.Event, message: str, hint: str = "", *, code: str) -> LoadError:
+        mark = event.start_mark
+        return _error(self.doc.path, mark.line + 1, mark.column + 1, message, hint, code=code)
+
+    def _node(self, event: yaml.Event, path: Path_, events: Iterator[yaml.Event], depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise self._at(event, f"values are nested more than {MAX_DEPTH} levels deep",
+                           code="too-deep")
+        self.doc.values.setdefault(path, Mark(event.start_mark.line + 1, event.start_mark.column + 1))
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event)
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise self._at(event, f"YAML tags such as `{tag}` are not allowed in a plan",
+                           "remove the tag; if the value must stay text, put it in quotes",
+                           code="yaml-tag")
+        start = self.count
+        if isinstance(event, yaml.ScalarEvent):
+            value: Any = _scalar(event)
+            self._count(event)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            value = self._sequence(path, events, depth)
+        else:
+            value = self._mapping(path, events, depth)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, self.count - start)
+        return value
+
+    def _count(self, event: yaml.Event, n: int = 1) -> None:
+        self.count += n
+        if self.count > MAX_VALUES:
+            raise self._at(event, f"the file expands to more than {MAX_VALUES:,} values",
+                           "aliases (`*name`) may repeat a value, but not build huge documents",
+                           code="too-many-values")
+
+    def _alias(self, event: yaml.AliasEvent) -> Any:
+        if event.anchor not in self.anchors:
+            raise self._at(event, f"the alias `*{event.anchor}` names no anchor defined above",
+                           f"define `&{event.anchor}` before using it", code="yaml-alias")
+        value, size = self.anchors[event.anchor]
+        self._count(event, size)
+        return value
+
+    def _sequence(self, path: Path_, events: Iterator[yaml.Event], depth: int) -> list[Any]:
+        items: list[Any] = []
+        self.count += 1
+        for event in events:
+            if isinstance(event, yaml.SequenceEndEvent):
+                return items
+            items.append(self._node(event, (*path, len(items)), events, depth + 1))
+        return items
+
+    def _mapping(self, path: Path_, events: Iterator[yaml.Event], depth: int) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        merged: list[tuple[dict[str, Any], Mark]] = []
+        self.count += 1
+        for event in events:
+            if isinstance(event, yaml.MappingEndEvent):
+                break
+            if not isinstance(event, yaml.ScalarEvent):
+                raise self._at(event, "a key must be a simple word, not a list or mapping",
+                               code="complex-key")
+            key = event.value
+            mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+            value_event = next(events)
+            if key == "<<" and event.implicit[0]:
+                value = self._node(value_event, path, events, depth + 1)
+                for part in value if isinstance(value, list) else [value]:
+                    if not isinstance(part, dict):
+                        raise self._at(value_event, "`<<` merges only mappings",
+                                       code="yaml-merge")
+                    merged.append((part, mark))
+                continue
+            if key in mapping:
+                first = self.doc.keys[(*path, key)]
+                raise _error(self.doc.path, mark.line, mark.column,
+                             f"duplicate key `{key}` (first written on line {first.line})",
+                             "keep one of the two: YAML would silently drop the first",
+                             code="duplicate-key")
+            self.doc.keys[(*path, key)] = mark
+            mapping[key] = self._node(value_event, (*path, key), events, depth + 1)
+        for part, mark in merged:
+            for key, value in part.items():
+                if key not in mapping:
+                    mapping[key] = value
+                    self.doc.keys[(*path, key)] = self.doc.values[(*path, key)] = mark
+        return mapping
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    """YAML 1.2 core schema for plain scalars; anything else stays the text that was written."""
+    text = event.value
+    if not event.implicit[0] or event.tag == "!":  # quoted or block scalar: always text
+        return text
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": "a value contains `: `; put the whole value in quotes",
+    "could not find expected ':'": "a line is missing the `:` after its key, or is indented "
+    "differently from the lines around it",
+    "did not find expected key": "check the indentation of this line against the lines above",
+    "did not find expected '-' indicator": "list items must line up under each other, each "
+    "starting with `- `",
+    "found unexpected end of stream": "a quote or bracket opened above is never closed",
+    "found character that cannot start any token": "a value starts with a character YAML "
+    "reserves (`@`, `` ` ``, `%`); put the value in quotes",
+    "found undefined alias": "`*` starts an alias in YAML; put the value in quotes",
+    "control characters are not allowed": "remove the invisible control character (often "
+    "pasted from a PDF or a spreadsheet)",
+}
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, shown_as: str) -> LoadError:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "invalid YAML"
+    hint = next((h for k, h in _SYNTAX_HINTS.items() if k in problem), "")
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return _error(shown_as, line, column, f"YAML syntax error: {problem}", hint, code="yaml-syntax")

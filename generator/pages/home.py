@@ -1,0 +1,108 @@
+"""The home page: what a frightened person reads first, in the order they need it."""
+
+from __future__ import annotations
+
+from generator.model import Plan
+from generator.pages.html import (
+    COMMUNICATIONS_PAGE,
+    CONTACTS_PAGE,
+    SYSTEMS_PAGE,
+    Linker,
+    call_buttons,
+    contact_anchor,
+    heading,
+    scenario_page,
+    system_page,
+    text,
+)
+
+PAGE = "index.md"
+RECOVERY_ORDER_SHOWN = 10  # the rest is on the systems overview
+
+
+def render(plan: Plan, link: Linker) -> str:
+    blocks = [
+        heading(1, "start-here", "Start here"),
+        f'<p class="rp-lead">Something has stopped working at {text(plan.organisation)}? '
+        "Follow this page from the top.</p>",
+    ]
+    first = plan.first_hour
+    if first.first_ten_minutes:
+        blocks += [heading(2, "first-ten-minutes", "The first 10 minutes"), _list("ol", first.first_ten_minutes)]
+    blocks += [_leads(plan, link)]
+    if plan.scenarios:
+        blocks += [heading(2, "what-is-happening", "What is happening?"), _scenarios(plan, link)]
+    if first.scope:
+        blocks += [heading(2, "find-out", "Find out first"), _list("ul", first.scope)]
+    if first.provider_call or first.expect:
+        blocks.append(heading(2, "calling-a-provider", "When you call a provider"))
+        if first.provider_call:
+            blocks += ['<p>Have this ready:</p>', _list("ul", first.provider_call)]
+        if first.expect:
+            blocks.append(f'<p class="rp-expect"><strong>What to expect:</strong> {text(first.expect)}</p>')
+    blocks += [
+        '<div class="rp-links">'
+        f'<a class="rp-button" href="{link(CONTACTS_PAGE)}">All contacts</a>'
+        f'<a class="rp-button" href="{link(COMMUNICATIONS_PAGE)}">Messages to send</a></div>',
+        _recovery_order(plan, link),
+    ]
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def _list(tag: str, items: list[str]) -> str:
+    return f"<{tag} class=\"rp-list\">" + "".join(f"<li>{text(i)}</li>" for i in items) + f"</{tag}>"
+
+
+def _leads(plan: Plan, link: Linker) -> str:
+    """The role holders, the incident lead first, each with call buttons."""
+    roles = sorted(plan.roles, key=lambda role: role != "incident_lead")
+    cards = []
+    for role in roles:
+        contact = plan.person(role)
+        if contact is None:
+            continue
+        about = f'<p class="rp-lead-card__about">{text(contact.role)}</p>' if contact.role else ""
+        cards.append(
+            f'<div class="rp-card"><p class="rp-card__title"><strong>{text(plan.role_label(role))}:'
+            f'</strong> <a href="{link(CONTACTS_PAGE, contact_anchor(contact.id))}">'
+            f"{text(contact.name)}</a></p>{about}{call_buttons(contact)}</div>"
+        )
+    if not cards:
+        return ""
+    return heading(2, "who-leads", "Who leads") + "\n\n" + f'<div class="rp-cards">{"".join(cards)}</div>'
+
+
+def _scenarios(plan: Plan, link: Linker) -> str:
+    buttons = []
+    for scenario in plan.scenarios:
+        summary = (
+            f'<span class="rp-scenario__summary">{text(scenario.summary)}</span>'
+            if scenario.summary
+            else ""
+        )
+        buttons.append(
+            f'<li><a class="rp-scenario" href="{link(scenario_page(scenario.id))}">'
+            f'<span class="rp-scenario__title">{text(scenario.title)}</span>{summary}</a></li>'
+        )
+    return f'<ul class="rp-scenarios">{"".join(buttons)}</ul>'
+
+
+def _recovery_order(plan: Plan, link: Linker) -> str:
+    systems = plan.recovery_order
+    if not systems:
+        return ""
+    items = "".join(
+        f'<li><a href="{link(system_page(s.id))}">{text(s.name)}</a> '
+        f'<span class="rp-muted">tier {s.tier}</span></li>'
+        for s in systems[:RECOVERY_ORDER_SHOWN]
+    )
+    more = (
+        f'<p><a href="{link(SYSTEMS_PAGE)}">All {len(systems)} systems, in recovery order</a></p>'
+        if len(systems) > RECOVERY_ORDER_SHOWN
+        else f'<p><a href="{link(SYSTEMS_PAGE)}">Systems overview</a></p>'
+    )
+    return (
+        heading(2, "recovery-order", "Recovery order")
+        + "\n\n<p>Bring systems back in this order: what others depend on first, then by tier.</p>\n\n"
+        + f'<ol class="rp-order">{items}</ol>\n\n{more}'
+    )

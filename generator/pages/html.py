@@ -1,0 +1,212 @@
+"""HTML building blocks shared by the page modules: escaping, links, people, phones, steps.
+
+Every page is emitted as raw HTML blocks inside Markdown, so Python-Markdown leaves the text
+alone; every piece of plan text goes through `text()` (HTML-escaped, control characters
+removed), so nothing an author writes is ever interpreted as HTML or Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from generator.model import Contact, Phone, Plan, RestoreStatus, Step
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+PHONE_LABELS = {
+    "mobile": "mobile",
+    "work": "work",
+    "home": "home",
+    "fax": "fax",
+    "24x7": "24/7",
+    "other": "phone",
+}
+
+CONTACTS_PAGE = "contacts/index.md"
+COMMUNICATIONS_PAGE = "communications.md"
+SYSTEMS_PAGE = "systems/index.md"
+
+_PHONE_ICON = (
+    '<svg class="rp-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24">'
+    '<path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 '
+    "1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 "
+    '3.6.1.3 0 .7-.2 1l-2.3 2.2Z"/></svg>'
+)
+
+
+def text(value: object) -> str:
+    """Plan text as safe HTML: escaped, control characters dropped, line breaks kept."""
+    clean = _CONTROL.sub("", str(value))
+    return html.escape(clean, quote=True).replace("\n", "<br>")
+
+
+def attr(value: object) -> str:
+    """A value for a double-quoted HTML attribute."""
+    return html.escape(_CONTROL.sub("", str(value)), quote=True)
+
+
+def scenario_page(scenario_id: str) -> str:
+    return f"scenarios/{scenario_id}/index.md"
+
+
+def system_page(system_id: str) -> str:
+    return f"systems/{system_id}/index.md"
+
+
+def incident_page(incident_id: str) -> str:
+    return f"incidents/{incident_id}/index.md"
+
+
+def contact_anchor(contact_id: str) -> str:
+    return f"contact-{contact_id}"
+
+
+def page_url(src: str, directory_urls: bool = True) -> str:
+    """The site-relative URL MkDocs gives the page (or file) at `src`."""
+    if not src.endswith(".md"):
+        return src
+    stem = src[:-3]
+    if not directory_urls:
+        return f"{stem}.html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/"
+
+
+@dataclass(frozen=True)
+class Linker:
+    """Relative links from one generated page to another page or file of the site."""
+
+    page: str  # src path of the page being written
+    directory_urls: bool = True
+
+    def __call__(self, target: str, anchor: str = "", query: str = "") -> str:
+        here = page_url(self.page, self.directory_urls)
+        there = page_url(target, self.directory_urls)
+        base = here.rsplit("/", 1)[0] if "/" in here else ""
+        rel = posixpath.relpath(there or ".", base or ".")
+        if not there or there.endswith("/"):
+            rel = "./" if rel == "." else f"{rel.rstrip('/')}/"
+        return attr(rel + query + (f"#{anchor}" if anchor else ""))
+
+
+def duration(value: timedelta | None) -> str:
+    """`timedelta(hours=1, minutes=30)` -> "1 h 30 min"; None -> ""."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    if minutes == 0:
+        return "0"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} day" + ("s" if days > 1 else ""))
+    if hours:
+        parts.append(f"{hours} h")
+    if mins:
+        parts.append(f"{mins} min")
+    return " ".join(parts)
+
+
+def when(value: datetime | None, plan: Plan) -> str:
+    """A date and time as `2026-06-03 09:10`, in the plan's timezone when it carries one."""
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(ZoneInfo(plan.site.timezone))
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def heading(level: int, anchor: str, content: str) -> str:
+    """A heading with an id, so search results can point at it."""
+    return f'<h{level} id="{attr(anchor)}">{content}</h{level}>'
+
+
+def person(plan: Plan, who: str, link: Linker) -> str:
+    """ "Incident lead: Priya Raman" (linked to the contact card) for a contact id or role."""
+    contact = plan.person(who)
+    role = plan.role_label(who)
+    if contact is None:
+        return text(role or who)
+    name = f'<a href="{link(CONTACTS_PAGE, contact_anchor(contact.id))}">{text(contact.name)}</a>'
+    return f"{text(role)}: {name}" if role else name
+
+
+def call_buttons(contact: Contact, *, sms: bool = False) -> str:
+    """Big tap-to-call buttons for every phone of a contact (and text buttons for mobiles)."""
+    links = [_call_link(contact, phone) for phone in contact.phones if phone.label != "fax"]
+    if sms:
+        links += [
+            f'<a class="rp-button rp-button--secondary" href="sms:{attr(phone.e164)}">'
+            f"Text {text(contact.name)} <span class=\"rp-num\">{text(phone.display)}</span></a>"
+            for phone in contact.phones
+            if phone.can_text
+        ]
+    return f'<div class="rp-calls">{"".join(links)}</div>' if links else ""
+
+
+def _call_link(contact: Contact, phone: Phone) -> str:
+    label = PHONE_LABELS.get(phone.label, phone.label)
+    return (
+        f'<a class="rp-call" href="{attr(phone.tel_uri)}">{_PHONE_ICON}'
+        f'<span class="rp-call__text"><span class="rp-call__who">Call {text(contact.name)}'
+        f'</span> <span class="rp-call__num">{text(label)} {text(phone.display_full)}</span>'
+        "</span></a>"
+    )
+
+
+STATUS_TEXT = {
+    RestoreStatus.TESTED: "Restore tested",
+    RestoreStatus.STALE: "Restore test overdue",
+    RestoreStatus.FAILED: "Restore test failed",
+    RestoreStatus.NEVER: "Never restore-tested",
+    RestoreStatus.NO_BACKUP: "No backup",
+}
+
+
+def status_badge(status: RestoreStatus) -> str:
+    css = status.value.replace(" ", "-")
+    return f'<span class="rp-badge rp-badge--{css}">{STATUS_TEXT[status]}</span>'
+
+
+def steps(plan: Plan, items: list[Step], link: Linker, *, checklist: str = "") -> str:
+    """Numbered steps with who / call / expect / if not; with `checklist`, a Done box each.
+
+    `checklist` is the localStorage key prefix of the page's ticks (see recovery-plan.js).
+    """
+    out = []
+    for index, step in enumerate(items):
+        number = index + 1
+        parts = [f'<p class="rp-step__do">{text(step.do)}</p>']
+        if step.who:
+            parts.append(f'<p class="rp-step__who"><strong>Who:</strong> {person(plan, step.who, link)}</p>')
+        if step.call:
+            parts.append(f'<p class="rp-step__call"><strong>Call:</strong> {person(plan, step.call, link)}</p>')
+            contact = plan.person(step.call)
+            if contact is not None:
+                parts.append(call_buttons(contact))
+        if step.expect:
+            parts.append(f'<p class="rp-step__expect"><strong>Expect:</strong> {text(step.expect)}</p>')
+        if step.if_not:
+            parts.append(f'<p class="rp-step__ifnot"><strong>If not:</strong> {text(step.if_not)}</p>')
+        if checklist:
+            parts.append(
+                f'<label class="rp-done"><input type="checkbox" class="rp-check" '
+                f'data-rp-step="{index}"> <span>Step {number} done</span> '
+                '<span class="rp-done__at" data-rp-done-at></span></label>'
+            )
+        out.append(f'<li class="rp-step" id="step-{number}">{"".join(parts)}</li>')
+    data = f' data-rp-checklist="{attr(checklist)}"' if checklist else ""
+    return f'<ol class="rp-steps"{data}>{"".join(out)}</ol>'

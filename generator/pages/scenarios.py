@@ -1,0 +1,63 @@
+"""One page per scenario: the checklist of steps, and who to tell."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from generator.model import Plan, Scenario
+from generator.pages.html import (
+    COMMUNICATIONS_PAGE,
+    Linker,
+    heading,
+    steps,
+    system_page,
+    text,
+)
+from generator.pages.messages import fill
+
+
+def checklist_key(scenario: Scenario) -> str:
+    """`<id>:<hash of the steps>`: ticks reset by themselves when the steps change."""
+    digest = hashlib.sha256(repr((scenario.id, scenario.steps)).encode()).hexdigest()[:12]
+    return f"{scenario.id}:{digest}"
+
+
+def render(plan: Plan, scenario: Scenario, link: Linker) -> str:
+    blocks = [heading(1, "scenario", text(scenario.title))]
+    if scenario.summary:
+        blocks.append(f'<p class="rp-lead">{text(scenario.summary)}</p>')
+    affected = [plan.systems[s] for s in scenario.affects if s in plan.systems]
+    if affected:
+        names = ", ".join(f'<a href="{link(system_page(s.id))}">{text(s.name)}</a>' for s in affected)
+        blocks.append(f"<p><strong>Affects:</strong> {names}</p>")
+    blocks += [
+        heading(2, "steps", "Steps"),
+        f'<p class="rp-progress" data-rp-progress aria-live="polite">{len(scenario.steps)} steps. '
+        "Tick each one when it is done: the ticks stay on this device.</p>",
+        steps(plan, scenario.steps, link, checklist=checklist_key(scenario)),
+        '<p><button type="button" class="rp-button rp-button--secondary" data-rp-reset>'
+        "Clear all ticks</button></p>",
+    ]
+    blocks += _notify(plan, scenario, [s.name for s in affected], link)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _notify(plan: Plan, scenario: Scenario, systems: list[str], link: Linker) -> list[str]:
+    audiences = [plan.communications.audiences[a] for a in scenario.notify if a in plan.communications.audiences]
+    if not audiences:
+        return []
+    system = ", ".join(systems)
+    query = f"?system={quote(system)}" if system else ""
+    items = []
+    for audience in audiences:
+        message = fill(audience.templates["initial"], plan.organisation, system=system)
+        compose = link(COMMUNICATIONS_PAGE, f"audience-{audience.id}", query)
+        items.append(
+            f'<li><p><strong>{text(audience.name)}</strong> <span class="rp-muted">'
+            f"({text(audience.channel)})</span></p>"
+            f'<blockquote class="rp-quote">{text(message)}</blockquote>'
+            f'<p><a class="rp-button rp-button--secondary" href="{compose}">'
+            f"Write and send to {text(audience.name)}</a></p></li>"
+        )
+    return [heading(2, "tell-people", "Tell people"), f'<ul class="rp-notify">{"".join(items)}</ul>']

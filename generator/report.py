@@ -1,0 +1,42 @@
+"""Prints validation findings for people (text), for GitHub pull requests and for tools (JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from generator.validate import Validation
+
+FORMATS = ("text", "github", "json")
+
+
+def print_findings(validation: Validation, output_format: str = "text", *, summary: bool = True,
+                   out: TextIO | None = None) -> None:
+    """All findings of a run (sorted by file and line), then a one-line summary."""
+    out = out or sys.stdout
+    if output_format == "json":
+        findings = [{**vars(f), "severity": str(f.severity)} for f in validation.findings]
+        json.dump({"findings": findings, "errors": len(validation.errors),
+                   "warnings": len(validation.warnings), "files": validation.files,
+                   "summary": validation.summary()}, out, indent=2)
+        out.write("\n")
+        return
+    for finding in validation.findings:
+        out.write((_annotation(finding) if output_format == "github" else str(finding)) + "\n")
+    if summary:
+        out.write(validation.summary() + "\n")
+
+
+def _annotation(finding) -> str:
+    """A GitHub Actions workflow command: shown on the file and line in the pull request."""
+    message = finding.message + (f"\nHint: {finding.hint}" if finding.hint else "")
+    title = f"{finding.severity}: {finding.code}" if finding.code else str(finding.severity)
+    props = ",".join(f"{k}={_escape(str(v), prop=True)}" for k, v in (
+        ("file", finding.path), ("line", finding.line), ("col", finding.column), ("title", title)))
+    return f"::{finding.severity} {props}::{_escape(message)}"
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text

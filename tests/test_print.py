@@ -1,0 +1,333 @@
+"""The printed sheet: two pages at A4 and Letter, scannable QR codes, full phone numbers, escaping.
+
+The example plan is built once for the module; a copy of it, with hostile text and Letter paper,
+is built once more, and then made too long to check that the build fails and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from generator.model import Contact, Phone, Plan
+from generator.validate import validate_project
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = ("mkdocs.yml", "plans", "contacts", "site_overrides")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ORG_PAYLOAD = 'Harbour & <i>Sons</i> "Dental"'
+STEP_PAYLOAD = "Type <script>alert(1)</script> & press Enter"
+SECRET_WORDS = ("password", "passcode", "passphrase", "secret", "token", "api_key", "api key")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """Build `project` into `site` with MkDocs and the recovery-plan plugin, as `make site` does."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml")]
+    return subprocess.run(
+        [*command, "-d", str(site)], cwd=project, env=env, capture_output=True, text=True
+    )
+
+
+def copy_project(target: Path) -> Path:
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.exists():
+            shutil.copy2(source, target / part)
+    return target
+
+
+def load_plan(project: Path) -> Plan:
+    result = validate_project(project)
+    assert result.plan is not None, [str(f) for f in result.findings]
+    return result.plan
+
+
+def page_count(pdf: Path | bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf).pages)
+
+
+def pdf_text(pdf: Path) -> str:
+    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def decode_qr_codes(pdf: Path, workdir: Path) -> list[str]:
+    """Every QR payload on every page, rendered at 150 dpi as a desk printer would."""
+    for tool in ("pdftoppm", "zbarimg"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (apt-get install poppler-utils zbar-tools)")
+    prefix = workdir / pdf.stem
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(prefix)], check=True)
+    images = sorted(str(p) for p in workdir.glob(f"{pdf.stem}*.png"))
+    done = subprocess.run(["zbarimg", "--raw", "-q", *images], capture_output=True, text=True)
+    return [line for line in done.stdout.splitlines() if line]
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def fault_line(vendor: Contact) -> Phone | None:
+    return next((p for p in vendor.phones if p.label == "24x7"), None) or next(
+        iter(vendor.phones), None
+    )
+
+
+def expected_qr_payloads(plan: Plan) -> list[str]:
+    """What the sheet's codes must say, derived from the plan, independently of the generator."""
+    base = plan.site.url if plan.site.url.endswith("/") else plan.site.url + "/"
+    payloads = [plan.site.url]
+    payloads += [f"{base}scenarios/{s.id}/" for s in plan.scenarios if s.on_paper]
+    lead = plan.contacts[plan.roles["incident_lead"]]
+    if lead.phones:
+        payloads.append(lead.phones[0].tel_uri)
+    for system in plan.systems.values():
+        vendor = plan.contacts.get(system.vendor) if system.tier == 1 else None
+        if vendor and (phone := fault_line(vendor)):
+            payloads.append(phone.tel_uri)
+            break
+    return sorted(payloads)
+
+
+# --- the example plan ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Plan]:
+    site = tmp_path_factory.mktemp("print-example") / "site"
+    done = build(ROOT, site)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site, load_plan(ROOT)
+
+
+def test_both_pdfs_fit_on_two_pages(example: tuple[Path, Plan]) -> None:
+    site, plan = example
+    for paper in ("A4", "Letter"):
+        pdf = site / f"recovery-plan-{paper}.pdf"
+        assert 1 <= page_count(pdf) <= 2, paper
+        assert PdfReader(pdf).pages[0].mediabox.height == pytest.approx(
+            {"A4": 841.89, "Letter": 792.0}[paper], abs=1
+        )
+
+
+def test_print_page_is_standalone_and_links_configured_paper_first(
+    example: tuple[Path, Plan],
+) -> None:
+    site, plan = example
+    page = (site / "print" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="\.\./(recovery-plan-(A4|Letter)\.pdf)"', page)
+    assert [paper for _, paper in links] == [plan.site.paper, *({"A4", "Letter"} - {plan.site.paper})]
+    assert all((site / name).is_file() for name, _ in links)
+    assert re.search(rf"@page {{ size: {plan.site.paper}\b", page, re.IGNORECASE)
+    for forbidden in ("<script", "<link", "<img", "<button", "<input", "@import", "@font-face"):
+        assert forbidden not in page.lower(), forbidden
+    assert "src=" not in page and "url(" not in page
+    assert "md-" not in page  # no Material chrome
+
+
+def test_sheet_names_what_matters_and_nothing_secret(example: tuple[Path, Plan]) -> None:
+    site, plan = example
+    text = " ".join(pdf_text(site / f"recovery-plan-{plan.site.paper}.pdf").split())
+    assert plan.organisation in text
+    assert plan.site.url in text
+    assert plan.review.last_reviewed.isoformat() in text
+    assert plan.review.next_due.isoformat() in text
+    for line in plan.first_hour.first_ten_minutes + plan.first_hour.scope:
+        assert " ".join(line.split()) in text
+    for system in plan.systems.values():
+        assert system.name in text
+    for scenario in plan.scenarios:
+        assert (scenario.title in text) == scenario.on_paper, scenario.id
+    for word in SECRET_WORDS:
+        assert word not in text.lower(), word
+    assert "Back to the live plan" not in text  # screen-only links stay off paper
+
+
+def test_phone_numbers_are_international_and_match_the_contacts(
+    example: tuple[Path, Plan],
+) -> None:
+    site, plan = example
+    known = sorted(
+        {p.display_full for c in plan.contacts.values() for p in c.phones}, key=len, reverse=True
+    )
+    for paper in ("A4", "Letter"):
+        text = " ".join(pdf_text(site / f"recovery-plan-{paper}.pdf").split())
+        for role, contact_id in plan.roles.items():
+            for phone in plan.contacts[contact_id].phones:
+                assert phone.display_full in text, (paper, role, phone)
+        rest = text
+        for display in known:
+            rest = re.sub(re.escape(display) + r"(?![\d])", " KNOWN ", rest)
+        assert not re.search(r"\+\s?\d", rest), "a number on the sheet is not a contact's number"
+        national = re.findall(r"(?<![\d+.-])0\d{2,4} ?\d{3} ?\d{3,4}(?!\d)", rest)
+        assert not national, f"numbers in national format: {national}"
+
+
+def test_every_qr_code_decodes_to_its_target(
+    example: tuple[Path, Plan], tmp_path: Path
+) -> None:
+    site, plan = example
+    expected = expected_qr_payloads(plan)
+    assert len(expected) >= 4  # live plan, a scenario, the incident lead, the provider
+    for paper in ("A4", "Letter"):
+        assert sorted(decode_qr_codes(site / f"recovery-plan-{paper}.pdf", tmp_path)) == expected
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        if os.environ.get("RECOVERY_PLAN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and RECOVERY_PLAN_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def served(example: tuple[Path, Plan]):
+    site, _ = example
+    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_chromium_prints_the_same_number_of_pages(
+    example: tuple[Path, Plan], chromium, served: str
+) -> None:
+    site, plan = example
+    page = chromium.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(served + "print/")
+    assert requested == [served + "print/"]  # self-contained: no fonts, styles, scripts, images
+    printed = page.pdf(prefer_css_page_size=True)
+    assert page_count(printed) == page_count(site / f"recovery-plan-{plan.site.paper}.pdf")
+    page.emulate_media(media="print")
+    smallest = page.evaluate(
+        """() => Math.min(...[...document.body.querySelectorAll('*')]
+              .filter(e => e.getClientRects().length && [...e.childNodes]
+                  .some(n => n.nodeType === 3 && n.textContent.trim()))
+              .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
+    )
+    assert smallest >= 8 * 96 / 72 - 0.01  # never below 8 pt
+    page.close()
+
+
+# --- a hostile copy, then one with too much on paper ---------------------------------------------
+
+
+def _first_printed_scenario(project: Path) -> Path:
+    for file in sorted((project / "plans" / "scenarios").glob("*.yaml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        if data.get("on_paper") or (data.get("on_paper") is None and data.get("priority", 100) <= 3):
+            return file
+    raise AssertionError("the example plan prints no scenario")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of the example with markup in the organisation and a step, printed on Letter."""
+    project = copy_project(tmp_path_factory.mktemp("print-hostile"))
+    plan_file = project / "plans" / "plan.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^organisation: .*$", f"organisation: '{ORG_PAYLOAD}'", text)
+    text = re.sub(r"(?m)^(\s+paper:) .*$", r"\1 Letter", text)
+    plan_file.write_text(text, encoding="utf-8")
+    scenario = _first_printed_scenario(project)
+    data = yaml.safe_load(scenario.read_text(encoding="utf-8"))
+    data["steps"][0]["do"] = STEP_PAYLOAD
+    scenario.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    site = project / "site"
+    done = build(project, site)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return project, site
+
+
+def test_plan_text_is_escaped_on_the_sheet(hostile: tuple[Path, Path]) -> None:
+    project, site = hostile
+    page = (site / "print" / "index.html").read_text(encoding="utf-8")
+    assert "<i>Sons</i>" not in page and "<script>" not in page
+    assert html.escape(ORG_PAYLOAD, quote=False) in page
+    assert html.escape(STEP_PAYLOAD, quote=False) in page
+    text = " ".join(pdf_text(site / "recovery-plan-Letter.pdf").split())
+    assert ORG_PAYLOAD in text
+    assert STEP_PAYLOAD in text
+
+
+def test_configured_letter_is_linked_first(hostile: tuple[Path, Path]) -> None:
+    _, site = hostile
+    page = (site / "print" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r"recovery-plan-(A4|Letter)\.pdf", page) == ["Letter", "A4"]
+    assert "size: letter" in page
+    assert PdfReader(site / "recovery-plan-Letter.pdf").pages[0].mediabox.height == 792
+
+
+def test_too_much_on_paper_fails_the_build_and_keeps_the_site(
+    hostile: tuple[Path, Path],
+) -> None:
+    project, site = hostile
+    before = snapshot(site)
+    added = [f"zz-long-{n}" for n in range(6)]
+    for n, scenario_id in enumerate(added):
+        steps = [
+            {
+                "do": f"Step {i} of a long procedure that nobody trimmed before printing it.",
+                "who": "incident_lead",
+                "expect": "Something visible happens, described in a full sentence for the reader.",
+            }
+            for i in range(8)
+        ]
+        data = {"title": f"Long scenario {n}", "priority": 1, "on_paper": True, "steps": steps}
+        (project / "plans" / "scenarios" / f"{scenario_id}.yaml").write_text(
+            yaml.safe_dump(data, sort_keys=False), encoding="utf-8"
+        )
+    done = build(project, site)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert "printed sheet needs" in output and "at Letter" in output
+    assert re.search(r"about \d+ lines? over two pages", output)
+    for scenario_id in added:
+        assert re.search(rf"{scenario_id} \(\d+ lines\)", output), scenario_id
+    assert "on_paper: false" in output
+    assert snapshot(site) == before
