@@ -64,11 +64,11 @@ def rgb_to_hex(rgb: tuple[int, int, int]) -> str:
 
 
 def icon_colours(theme_colour: str) -> tuple[str, str]:
-    """(background, text) for the icon: the theme colour, darkened or lightened until the
-    initials (white or black, whichever contrasts more) reach WCAG AA contrast."""
+    """(background, text) for the icon: white initials on the theme colour darkened until they
+    reach WCAG AA contrast, or black ones on a light theme colour (yellow, lime, white...)."""
     white, black = (255, 255, 255), (0, 0, 0)
     bg = hex_to_rgb(theme_colour)
-    fg = white if contrast(bg, white) >= contrast(bg, black) else black
+    fg = white if contrast(bg, white) >= 3 else black
     toward = 0 if fg == white else 255
     while contrast(bg, fg) < MIN_CONTRAST:
         bg = tuple(round(c + (toward - c) * 0.1) for c in bg)  # type: ignore[assignment]
@@ -108,11 +108,12 @@ def render(icon: Icon, text: str, background: str, foreground: str) -> bytes:
     return out.getvalue()
 
 
+APPLE_TOUCH_ICON = Icon("assets/pwa/apple-touch-icon.png", 180, "apple-touch-icon")
 ICONS = (
     Icon("assets/pwa/icon-192.png", 192, "any"),
     Icon("assets/pwa/icon-512.png", 512, "any"),
     Icon("assets/pwa/maskable-512.png", 512, "maskable"),
-    Icon("assets/pwa/apple-touch-icon.png", 180, "apple-touch-icon"),
+    APPLE_TOUCH_ICON,
 )
 
 

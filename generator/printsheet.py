@@ -336,16 +336,16 @@ def _vendor_row(plan: Plan, vendor: Contact) -> dict[str, Any]:
     sla = vendor.sla
     promises = []
     if sla and sla.callback is not None:
-        promises.append(f"callback {duration(sla.callback)}")
+        promises.append(f"calls back {duration(sla.callback)}")
     if sla and sla.restore is not None:
-        promises.append(f"restore {duration(sla.restore)}")
+        promises.append(f"fixes {duration(sla.restore)}")
     return {
         "name": vendor.name,
         "provides": vendor.provides,
         "phones": _phones(vendor),
         "email": vendor.email,
         "account": vendor.account,
-        "sla": ", ".join(promises),
+        "sla": promises,
         "escalation": [t for e in vendor.escalation if (t := _call_target(plan, e))],
     }
 

@@ -1,18 +1,188 @@
-"""The installable offline app: manifest, icons, service worker, head tags. STUB: being written."""
+"""The installable offline app: manifest, icons, service worker, and the head tags pointing to them.
+
+Every URL is relative (to the page, or to the manifest and worker at the site root), so one build
+works at a domain root and under a sub-path such as ``/recovery/``.
+
+Versioning: the worker's version is a hash of every precached file. The page banner embeds the
+build time (``config.extra.recovery_plan["built"]``), which would give every rebuild a new version
+and every reader a pointless "newer version" prompt; so that value is left out of the hash. An
+unchanged plan rebuilt later yields a byte-identical ``sw.js``: readers keep their copy, whose
+banner still shows when that content was first built.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable
+from html import escape
+from importlib.resources import files as package_files
 from pathlib import Path
+from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.utils import get_relative_url
 
+from generator import icons
 from generator.model import Plan
+
+MANIFEST = "manifest.webmanifest"
+WORKER = "sw.js"
+PAGE_SCRIPT = "pwa.js"  # at the site root: it finds the worker and the scope next to itself
+OFFLINE_PAGE = "404.html"  # served for a page that is not in the offline copy
+BACKGROUND = "#ffffff"  # the splash screen while the app starts (Material's page background)
+LUNR = "assets/javascripts/lunr/"
+NEVER_PRECACHED = {WORKER, "sitemap.xml", "sitemap.xml.gz"}  # the worker itself; crawler files
+
+# Material's header colours (--md-primary-fg-color), by `theme.palette.primary`.
+MATERIAL_PRIMARY = {
+    "red": "#ef5552", "pink": "#e92063", "purple": "#ab47bd", "deep-purple": "#7e56c2",
+    "indigo": "#4051b5", "blue": "#2094f3", "light-blue": "#02a6f2", "cyan": "#00bdd6",
+    "teal": "#009485", "green": "#4cae4f", "light-green": "#8bc34b", "lime": "#cbdc38",
+    "yellow": "#ffec3d", "amber": "#ffc105", "orange": "#ffa724", "deep-orange": "#ff6e42",
+    "brown": "#795649", "grey": "#757575", "blue-grey": "#546d78", "black": "#14151a",
+    "white": "#ffffff",
+}  # fmt: skip
+DEFAULT_PRIMARY = "indigo"
+
+
+def theme_colours(config: MkDocsConfig) -> list[tuple[str, str]]:
+    """(media query or "", colour) for each colour scheme of the theme; the first is the default."""
+    palette = config.theme.get("palette") or {}
+    schemes = palette if isinstance(palette, list) else [palette]
+    colours = [
+        (scheme.get("media", ""), MATERIAL_PRIMARY.get(scheme.get("primary") or "", "")
+         or MATERIAL_PRIMARY[DEFAULT_PRIMARY])
+        for scheme in schemes
+    ]  # fmt: skip
+    return colours or [("", MATERIAL_PRIMARY[DEFAULT_PRIMARY])]
 
 
 def inject_head(html: str, page_url: str, config: MkDocsConfig) -> str:
-    """Add the manifest, theme-color and icon links to a page's <head>."""
-    return html
+    """Add the manifest, theme-color and icon links to a page's <head> (URLs relative to it)."""
+    manifest = get_relative_url(MANIFEST, page_url)
+    touch_icon = get_relative_url(icons.APPLE_TOUCH_ICON.path, page_url)
+    tags = [f'<link rel="manifest" href="{escape(manifest)}">']
+    for media, colour in theme_colours(config):
+        media_attr = f' media="{escape(media)}"' if media else ""
+        tags.append(f'<meta name="theme-color"{media_attr} content="{colour}">')
+    tags.append(f'<link rel="apple-touch-icon" sizes="180x180" href="{escape(touch_icon)}">')
+    head = "\n    ".join(tags) + "\n  </head>"
+    return html.replace("</head>", head, 1)
+
+
+def short_name(organisation: str) -> str:
+    """A home-screen label of at most 12 characters: "Acme plan", "HDG Plan", or "Recovery"."""
+    if len(f"{organisation} plan") <= 12:
+        return f"{organisation} plan"
+    letters = icons.initials(organisation)
+    return f"{letters} Plan" if letters else "Recovery"
+
+
+def manifest(plan: Plan, config: MkDocsConfig) -> dict[str, object]:
+    """The web app manifest. Its URLs resolve against its own URL, the site root."""
+    return {
+        "name": f"{plan.organisation} recovery plan",
+        "short_name": short_name(plan.organisation),
+        "description": f"The disaster-recovery plan of {plan.organisation}. Works offline.",
+        "id": "./",
+        "start_url": "./",
+        "scope": "./",
+        "display": "standalone",
+        "lang": config.theme.get("language") or "en",
+        "theme_color": theme_colours(config)[0][1],
+        "background_color": BACKGROUND,
+        "icons": [
+            {"src": i.path, "sizes": f"{i.size}x{i.size}", "type": "image/png", "purpose": i.purpose}
+            for i in icons.ICONS
+            if i.purpose in ("any", "maskable")
+        ],
+    }
+
+
+def _search_languages(site_dir: Path) -> list[str]:
+    index = site_dir / "search" / "search_index.json"
+    if not index.is_file():
+        return []
+    return list(json.loads(index.read_text(encoding="utf-8")).get("config", {}).get("lang", []))
+
+
+def _lunr_files(languages: list[str]) -> set[str]:
+    """The search language scripts Material's search worker loads for `languages`."""
+    needed = set()
+    for lang in languages:
+        if lang == "ja":
+            needed.add("tinyseg.js")
+        if lang in ("hi", "th"):
+            needed.add("wordcut.js")
+        if lang != "en":
+            needed.add(f"min/lunr.{lang}.min.js")
+    if len(languages) > 1:
+        needed.add("min/lunr.multi.min.js")
+    if needed:
+        needed.add("min/lunr.stemmer.support.min.js")
+    return {LUNR + name for name in needed}
+
+
+def precache_files(site_dir: Path) -> list[str]:
+    """Every file of the site the reader may need offline, as sorted paths from the site root.
+
+    Left out: the worker itself, source maps, crawler sitemaps, hidden files, and the search
+    language packs the site's search languages do not load."""
+    lunr = _lunr_files(_search_languages(site_dir))
+    found = []
+    for path in site_dir.rglob("*"):
+        rel = path.relative_to(site_dir).as_posix()
+        if (
+            not path.is_file()
+            or rel in NEVER_PRECACHED
+            or rel.endswith(".map")
+            or any(part.startswith(".") for part in rel.split("/"))
+            or (rel.startswith(LUNR) and rel not in lunr)
+        ):
+            continue
+        found.append(rel)
+    return sorted(found)
+
+
+def content_version(site_dir: Path, paths: Iterable[str], volatile: Iterable[str] = ()) -> str:
+    """A hash of the worker's code and of the files' names and contents, with each `volatile`
+    string (the build time) removed first: it changes exactly when the site's content does."""
+    digest = hashlib.sha256(_asset("sw.js"))
+    drop = [v.encode("utf-8") for v in volatile if v]
+    for rel in paths:
+        data = (site_dir / rel).read_bytes()
+        for value in drop:
+            data = data.replace(value, b"")
+        digest.update(f"{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()[:20]
+
+
+def worker_script(version: str, paths: list[str]) -> str:
+    """sw.js: the template with its version and precache list filled in."""
+    urls = json.dumps([quote(p) for p in paths], indent=2)
+    return (
+        _asset("sw.js")
+        .decode("utf-8")
+        .replace("__VERSION__", version)
+        .replace("__PRECACHE__", urls)
+        .replace("__OFFLINE_PAGE__", OFFLINE_PAGE)
+    )
 
 
 def write(site_dir: Path, plan: Plan, config: MkDocsConfig) -> None:
-    """Write manifest.webmanifest, the icons and sw.js (precaching every file of the site)."""
+    """Write the icons, manifest.webmanifest, pwa.js and sw.js (precaching every file of the
+    site): call after every other file of the site has been written."""
+    icons.write(site_dir, plan.organisation, theme_colours(config)[0][1])
+    text = json.dumps(manifest(plan, config), indent=2, ensure_ascii=False) + "\n"
+    (site_dir / MANIFEST).write_text(text, encoding="utf-8")
+    (site_dir / PAGE_SCRIPT).write_bytes(_asset(PAGE_SCRIPT))
+    paths = precache_files(site_dir)
+    built = str(config.extra.get("recovery_plan", {}).get("built", ""))
+    version = content_version(site_dir, paths, volatile=[built])
+    (site_dir / WORKER).write_text(worker_script(version, paths), encoding="utf-8")
+
+
+def _asset(name: str) -> bytes:
+    return package_files("generator").joinpath("assets", name).read_bytes()

@@ -152,7 +152,7 @@ def check(doc: Document, schema: dict[str, Any], data: Any, at: tuple = (), what
         return [doc.finding(at, f"{what or 'this'} should be {_TYPE_WORDS['dict']}, "
                                 f"not {describe(data)}", code="wrong-type")]
     validator = _VALIDATORS.setdefault(id(schema), Validator(schema))
-    if validator.validate(data):
+    if validator.validate(data, normalize=False):
         return []
     return [f for error in _leaves(validator._errors) if (f := _finding(doc, schema, error, at))]
 

@@ -728,7 +728,8 @@ class _Run:
                 if not waiting[dependent]:
                     s = systems[dependent]
                     heapq.heappush(ready, (s.tier, s.name.lower(), s.id))
-        stuck = [s for s in systems.values() if s not in order]
+        placed = {s.id for s in order}
+        stuck = [s for s in systems.values() if s.id not in placed]
         self.report_cycles(stuck, docs)
         return order + sorted(stuck, key=lambda s: (s.tier, s.name.lower()))
 

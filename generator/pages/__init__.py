@@ -1,0 +1,153 @@
+"""Plan -> site pages (Markdown holding escaped raw HTML), independent of MkDocs.
+
+The plugin calls `navigation`, `template_context` and `render`; the page modules beside this
+one each write one kind of page; `vcard` writes the contact cards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+
+from generator.model import Plan, Scenario
+from generator.pages import (
+    communications,
+    contacts,
+    health,
+    home,
+    incidents,
+    scenarios,
+    systems,
+    vcard,
+)
+from generator.pages.html import Linker, attr, incident_page, scenario_page, system_page
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+CSS = "assets/recovery-plan.css"
+JS = "assets/recovery-plan.js"
+
+
+def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
+    """The MkDocs `nav`: Start here, Scenarios, Systems, Contacts, Communications, Past
+    incidents, Plan health, then the author's own pages (src paths under `docs_dir`).
+
+    Titles are HTML (as MkDocs themes treat them), so plan text in them is escaped.
+    """
+    nav: list[Any] = [{"Start here": home.PAGE}]
+    if plan.scenarios:
+        nav.append({"Scenarios": [{attr(s.title): scenario_page(s.id)} for s in plan.scenarios]})
+    nav.append(
+        {"Systems": [{"Overview": systems.PAGE}]
+         + [{attr(s.name): system_page(s.id)} for s in plan.recovery_order]}
+    )
+    nav += [{"Contacts": contacts.PAGE}, {"Communications": communications.PAGE}]
+    nav.append(
+        {"Past incidents": [{"All incidents": incidents.PAGE}]
+         + [{attr(i.title): incident_page(i.id)} for i in plan.incidents]
+         + [{"Blank review template": incidents.TEMPLATE_PAGE}]}
+    )
+    nav.append({"Plan health": health.PAGE})
+    generated = set(render_paths(plan))
+    nav += [page for page in author_pages or [] if page not in generated]
+    return nav
+
+
+def author_pages(docs_dir: Path) -> list[str]:
+    """The Markdown pages the plan's authors keep in `docs_dir` (plans/pages/), sorted."""
+    if not docs_dir.is_dir():
+        return []
+    return sorted(
+        p.relative_to(docs_dir).as_posix()
+        for p in docs_dir.rglob("*.md")
+        if not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
+    )
+
+
+def template_context(plan: Plan) -> dict[str, Any]:
+    """Values the theme templates and scripts read from `config.extra.recovery_plan`.
+
+    Stable keys (the freshness banner and service worker rely on them):
+    - ``organisation``: str
+    - ``built``: when the site was built, ISO 8601 UTC ("2026-10-05T09:30:00Z");
+      ``SOURCE_DATE_EPOCH`` fixes it for reproducible builds
+    - ``today``: the plan's "today" (YYYY-MM-DD), in its timezone
+    - ``timezone``: IANA name of the plan's timezone
+    - ``last_reviewed`` / ``next_due``: YYYY-MM-DD; ``review_overdue``: bool
+    - ``stale_after_days``: int, the age past which an offline copy warns that it may be old
+    - ``plan_hash``: 12 hex digits that change whenever the plan's content changes
+    - ``warnings``: int, the number of validation warnings (shown on Plan health)
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    built = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return {
+        "organisation": plan.organisation,
+        "built": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "today": plan.today.isoformat(),
+        "timezone": plan.site.timezone,
+        "last_reviewed": plan.review.last_reviewed.isoformat(),
+        "next_due": plan.review.next_due.isoformat(),
+        "review_overdue": plan.review_overdue,
+        "stale_after_days": plan.site.stale_after_days,
+        "plan_hash": plan_hash(plan),
+        "warnings": len(plan.warnings),
+    }
+
+
+def plan_hash(plan: Plan) -> str:
+    """A short digest of everything the pages show (not of the day the build ran)."""
+    content = (
+        plan.organisation, plan.site, plan.review, plan.roles, plan.first_hour, plan.systems,
+        plan.scenarios, plan.contacts, plan.communications, plan.incidents,
+    )
+    return hashlib.sha256(repr(content).encode()).hexdigest()[:12]
+
+
+def render_paths(plan: Plan) -> list[str]:
+    """The src paths of every generated page (not the files)."""
+    return (
+        [home.PAGE, systems.PAGE, contacts.PAGE, communications.PAGE, incidents.PAGE,
+         incidents.TEMPLATE_PAGE, health.PAGE]
+        + [scenario_page(s.id) for s in plan.scenarios]
+        + [system_page(s) for s in plan.systems]
+        + [incident_page(i.id) for i in plan.incidents]
+    )
+
+
+def render(plan: Plan, *, directory_urls: bool = True) -> dict[str, str]:
+    """Every generated file of the site: src path (e.g. ``scenarios/internet-down/index.md``)
+    -> content. Pages are Markdown made of raw HTML blocks; vCards and assets are files."""
+
+    def at(page: str) -> Linker:
+        return Linker(page, directory_urls)
+
+    out = {
+        home.PAGE: home.render(plan, at(home.PAGE)),
+        systems.PAGE: systems.render_overview(plan, at(systems.PAGE)),
+        contacts.PAGE: contacts.render(plan, at(contacts.PAGE)),
+        communications.PAGE: communications.render(plan, at(communications.PAGE)),
+        incidents.PAGE: incidents.render_index(plan, at(incidents.PAGE)),
+        incidents.TEMPLATE_PAGE: incidents.render_template(plan, at(incidents.TEMPLATE_PAGE)),
+        health.PAGE: health.render(plan, at(health.PAGE)),
+    }
+    affecting: dict[str, list[Scenario]] = {}
+    for scenario in plan.scenarios:
+        page = scenario_page(scenario.id)
+        out[page] = scenarios.render(plan, scenario, at(page))
+        for system_id in scenario.affects:
+            affecting.setdefault(system_id, []).append(scenario)
+    for system in plan.recovery_order:
+        page = system_page(system.id)
+        out[page] = systems.render(plan, system, affecting.get(system.id, []), at(page))
+    for incident in plan.incidents:
+        page = incident_page(incident.id)
+        out[page] = incidents.render(plan, incident, at(page))
+    for contact in plan.contacts.values():
+        out[contacts.vcard_file(contact.id)] = vcard.vcard(contact, plan)
+    out[contacts.ALL_VCARDS] = vcard.vcards(plan)
+    for asset in (CSS, JS):
+        out[asset] = (ASSETS_DIR / Path(asset).name).read_text(encoding="utf-8")
+    return out

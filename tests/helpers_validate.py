@@ -1,0 +1,111 @@
+"""Shared helpers for the validator's tests: the bad-input corpus and generated plans."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TESTS = Path(__file__).parent
+CORPUS = TESTS / "corpus"
+BASE = CORPUS / "base"
+EXAMPLE = TESTS.parent
+TODAY = "2026-11-25"
+
+
+@dataclass
+class Case:
+    """One entry of corpus/cases.yaml: a change to the base plan and the exact output it gives."""
+
+    name: str
+    mistake: str
+    output: str  # the exact text printed before the summary line ("" for an accepted plan)
+    edit: dict[str, list[list[str]]] = field(default_factory=dict)
+    write: dict[str, str] = field(default_factory=dict)
+    remove: list[str] = field(default_factory=list)
+    encoding: dict[str, str] = field(default_factory=dict)
+    pad: dict[str, int] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(": error: " in line for line in self.output.splitlines())
+
+    @property
+    def has_warnings(self) -> bool:
+        return any(": warning: " in line for line in self.output.splitlines())
+
+
+def load_cases() -> list[Case]:
+    with (CORPUS / "cases.yaml").open(encoding="utf-8") as file:
+        return [Case(**entry) for entry in yaml.safe_load(file)]
+
+
+def materialise(case: Case, target: Path) -> Path:
+    """Copy the base plan to `target` and apply the case's changes; returns `target`."""
+    shutil.copytree(BASE, target)
+    texts: dict[str, str] = {}
+    for name, pairs in case.edit.items():
+        text = texts.get(name) or (target / name).read_text(encoding="utf-8")
+        for old, new in pairs:
+            count = text.count(old)
+            if count != 1:
+                raise AssertionError(f"{case.name}: {old!r} occurs {count} times in {name}, not once")
+            text = text.replace(old, new)
+        texts[name] = text
+    texts.update(case.write)
+    for name, text in texts.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode(case.encoding.get(name, "utf-8")))
+    for name, size in case.pad.items():
+        path = target / name
+        with path.open("ab") as file:
+            line = b"# " + b"padding " * 12 + b"\n"
+            file.write(line * (size // len(line) + 1))
+    for name in case.remove:
+        (target / name).unlink()
+    return target
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def body(self) -> str:
+        """Everything before the summary line."""
+        lines = self.stdout.splitlines(keepends=True)
+        return "".join(lines[:-1])
+
+    @property
+    def summary(self) -> str:
+        return self.stdout.splitlines()[-1] if self.stdout else ""
+
+
+def run_cli(*args: str, cwd: Path) -> Run:
+    """The real command line, in a subprocess, as a plan author runs it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args], cwd=cwd, capture_output=True,
+        text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(EXAMPLE)},
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def validate_args(*extra: str) -> list[str]:
+    return ["validate", ".", "--today", TODAY, *extra]
+
+
+def case_root(case: Case, tmp: Path) -> Path:
+    return materialise(case, tmp / case.name)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
