@@ -31,8 +31,10 @@ URL_RE = re.compile(
     r"(?<![\w+.-])(?:" + "|".join(URL_SCHEMES) + r")://[^\s<>\"'`{}|\\^]*", re.IGNORECASE)
 _BARE_HOST_RE = re.compile(
     r"(?<![\w@.\\/-])(?:[\w-]+\.)+[\w-]+(?![\w@-]|\.[\w-])(?::\d{1,5})?(?:/[^\s<>\"'`]*)?")
-_UNC_RE = re.compile(r"(?<![\w\\])\\{2,}(?P<host>[\w.$-]+)(?:\\+[^\\/\s:*?\"<>|]+)*\\?")
+_UNC_RE = re.compile(r"(?<![\w\\])\\{2,}(?P<host>[\w.-]+)(?:\\+[^\\/\s:*?\"<>|]+)*\\?")
 _NUMBER_RE = re.compile(r"0[xX][0-9a-fA-F]*|[0-9]+")
+# What a host can be: a name (any script), an IP literal. Not a template such as ${host}.
+_HOST_RE = re.compile(r"[\w.%-]+|\[[\w:.%]+\]")
 _TRAILING = ".,;:!?*"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 
@@ -225,7 +227,7 @@ class HostScope:
         return self._cache[host]
 
     def _classify(self, host: str) -> tuple[RefKind, str] | None:
-        if not normalize_host(host) or self.is_expected_down(host):
+        if not _HOST_RE.fullmatch(host) or self.is_expected_down(host):
             return None
         domain = company_domain_of(host, self.company_domains)
         if domain is not None:
@@ -271,6 +273,8 @@ def find_internal_references(
     or are a private dotted-quad IPv4 address (``10.0.0.5``); e-mail addresses are not links.
     Hosts on `expected_down` (hosts, domains, URLs or IP networks) are skipped.
     """
+    if "." not in text and "//" not in text and "\\\\" not in text:
+        return []  # no host name, URL or share can be written without one of these
     scope = _scope(tuple(company_domains), tuple(expected_down))
     found: list[Reference] = []
     taken: list[tuple[int, int]] = []

@@ -44,20 +44,24 @@ DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ws": 80, "wss": 443}
 
 _ABSOLUTE = r"(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|//|\\\\)"
 _ABSOLUTE_RE = re.compile(_ABSOLUTE)
-_ATTR_RE = re.compile(
-    r"(?<![\w:-])(?P<name>href|src|action|formaction|poster|data|cite|background|xlink:href"
-    r"|manifest|longdesc|codebase)\s*=\s*[\"']?\s*(?P<url>" + _ABSOLUTE + r"[^\"'\s>]*)",
-    re.IGNORECASE)
-_SRCSET_RE = re.compile(
-    r"(?<![\w:-])(?:srcset|imagesrcset)\s*=\s*(?:\"(?P<a>[^\"]*)\"|'(?P<b>[^']*)')", re.IGNORECASE)
-_STYLE_ATTR_RE = re.compile(
-    r"(?<![\w:-])style\s*=\s*(?:\"(?P<a>[^\"]*)\"|'(?P<b>[^']*)')", re.IGNORECASE)
+# Every regex starts with a literal character, so scanning a page costs little more than reading
+# it: an attribute value that starts with a scheme, `//` or `\\` (relative links never match).
+_VALUE_RE = re.compile(
+    r"=\s*[\"']?\s*(?P<url>" + _ABSOLUTE + r"[^\"'\s>]*)")
+_NAME_BEFORE_RE = re.compile(r"([a-zA-Z][\w:-]*)\s*\Z")
+
+
+def _lower_and_upper(word: str, rest: str) -> tuple[re.Pattern[str], ...]:
+    """The pattern with `word` in lower and in upper case: a literal first word keeps the scan
+    fast, where IGNORECASE would try the pattern at every character of the page."""
+    return tuple(re.compile(re.escape(w) + rest) for w in (word, word.upper()))
+
+
+_SRCSET_RES = _lower_and_upper("srcset", r"\s*=\s*(?:\"(?P<a>[^\"]*)\"|'(?P<b>[^']*)')")
+_STYLE_ATTR_RES = _lower_and_upper("style", r"\s*=\s*(?:\"(?P<a>[^\"]*)\"|'(?P<b>[^']*)')")
 _STYLE_BLOCK_RE = re.compile(r"<style\b[^>]*>(?P<css>.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
-_SCRIPT_BLOCK_RE = re.compile(
-    r"<script\b(?P<attrs>[^>]*)>(?P<js>.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-_REFRESH_RE = re.compile(
-    r"content\s*=\s*[\"']\s*\d*\s*[;,]?\s*url\s*=\s*['\"]?(?P<url>" + _ABSOLUTE + r"[^\"'\s>]*)",
-    re.IGNORECASE)
+_SCRIPT_BLOCK_RE = re.compile(r"<script\b[^>]*>(?P<js>.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _CSS_URL_RE = re.compile(
     r"url\(\s*(?:[\"']|&quot;|&#0*39;|&apos;)?\s*(?P<url>" + _ABSOLUTE + r"[^\"')\s]*)"
     r"|@import\s+(?:[\"']|&quot;)(?P<import>" + _ABSOLUTE + r"[^\"'&]*)", re.IGNORECASE)
@@ -69,6 +73,10 @@ _TAG_NAME_RE = re.compile(r"[a-zA-Z][\w:-]*")
 _REL_RE = re.compile(r"(?<![\w:-])rel\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))",
                      re.IGNORECASE)
 
+LINK_ATTRIBUTES = {
+    "href", "src", "action", "formaction", "poster", "data", "cite", "background", "xlink:href",
+    "manifest", "longdesc", "codebase",
+}
 # (element, attribute) pairs whose URL the browser fetches as the page loads.
 LOADING_ATTRIBUTES = {
     ("script", "src"), ("img", "src"), ("iframe", "src"), ("frame", "src"), ("embed", "src"),
@@ -122,7 +130,7 @@ def _site_url_findings(url: str, company_domains: list[str]) -> list[Finding]:
     return [Finding(PLAN_FILE, 1, 1, Severity.ERROR,
                     f"the plan is published at {url}, {problem}",
                     "publish it on a host that shares nothing with the company, such as "
-                    "GitHub Pages (https://your-org.github.io/recovery/)", code="site-on-company")]
+                    "GitHub Pages (https://your-org.github.io/recovery/)", code="company-dependence")]
 
 
 def _files(site_dir: Path) -> Iterator[Path]:
@@ -163,7 +171,7 @@ class _Checker:
                 at(hit.offset, Severity.WARNING, f"links to {hit.url}: {_why(kind, host)}",
                    "link to a copy that does not depend on the company (a cloud service, the "
                    "vendor's site), or list the host in `site.expected_down` in plans/plan.yaml "
-                   "if readers know it will be down", f"company-dependence-{kind.value}")
+                   "if readers know it will be down", "company-dependence")
         return findings
 
     def _classify(self, url: str) -> tuple[str, RefKind | None]:
@@ -220,21 +228,31 @@ def _origin(url: str, default_scheme: str) -> tuple[str, str, int | None]:
 
 
 def _scan_html(text: str, name: str) -> Iterator[Hit]:
-    for match in _ATTR_RE.finditer(text):
+    scripts = [m.span("js") for m in _SCRIPT_BLOCK_RE.finditer(text)] if "<script" in text else []
+    comments = [m.span() for m in _COMMENT_RE.finditer(text)] if "<!--" in text else []
+    for match in _VALUE_RE.finditer(text):
         start = match.start()
+        if any(begin <= start < end for begin, end in scripts + comments):
+            continue  # scripts are read below; comments are not loaded
         opening = text.rfind("<", 0, start)
         if opening < text.rfind(">", 0, start):
             continue  # not inside a tag: text that happens to read href=...
+        attribute = _NAME_BEFORE_RE.search(text, max(opening, start - 40), start)
         tag = _TAG_NAME_RE.match(text, opening + 1)
         tag_name = tag.group().lower() if tag else ""
-        attribute = match.group("name").lower()
-        loads = (tag_name, attribute) in LOADING_ATTRIBUTES
+        attribute_name = attribute.group(1).lower() if attribute else ""
+        if attribute_name not in LINK_ATTRIBUTES and (tag_name, attribute_name) != ("meta", "url"):
+            continue  # ("url" is the target of <meta http-equiv="refresh" content="0; url=...">)
+        loads = (tag_name, attribute_name) in LOADING_ATTRIBUTES
         if tag_name == "link":
-            rel = _REL_RE.search(text, opening, text.find(">", match.end()) + 1)
+            rel = _REL_RE.search(text, opening, text.find(">", start) + 1)
             loads = bool(rel and LOADING_RELS & set(
                 (rel.group(1) or rel.group(2) or rel.group(3) or "").lower().split()))
         yield Hit(match.start("url"), html.unescape(match.group("url")), loads)
-    for match in _SRCSET_RE.finditer(text):
+    for begin, end in scripts:
+        for hit in _scan_script(text[begin:end], name):
+            yield Hit(begin + hit.offset, hit.url, hit.loads)
+    for match in (m for regex in _SRCSET_RES for m in regex.finditer(text)):
         group = "a" if match.group("a") is not None else "b"
         offset = match.start(group)
         for candidate in match.group(group).split(","):
@@ -242,16 +260,12 @@ def _scan_html(text: str, name: str) -> Iterator[Hit]:
             if _ABSOLUTE_RE.match(url):
                 yield Hit(offset + candidate.find(url), html.unescape(url), True)
             offset += len(candidate) + 1
-    for regex, group in ((_STYLE_BLOCK_RE, "css"), (_STYLE_ATTR_RE, "a"), (_STYLE_ATTR_RE, "b")):
-        for match in regex.finditer(text):
-            if match.group(group) is not None:
+    if any(marker in text for marker in ("url(", "URL(", "@import")):
+        for regex in (_STYLE_BLOCK_RE, *_STYLE_ATTR_RES):
+            for match in regex.finditer(text):
+                group = next(g for g, value in match.groupdict().items() if value is not None)
                 for hit in _scan_css(match.group(group), name):
                     yield Hit(match.start(group) + hit.offset, html.unescape(hit.url), True)
-    for match in _SCRIPT_BLOCK_RE.finditer(text):
-        for hit in _scan_script(match.group("js"), name):
-            yield Hit(match.start("js") + hit.offset, hit.url, hit.loads)
-    for match in _REFRESH_RE.finditer(text):
-        yield Hit(match.start("url"), html.unescape(match.group("url")), False)
 
 
 def _scan_css(text: str, name: str) -> Iterator[Hit]:

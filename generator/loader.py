@@ -25,6 +25,7 @@ Path_ = tuple[str | int, ...]
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]+([eE][-+]?[0-9]+)?|[-+]?(0|[1-9][0-9]*)[eE][-+]?[0-9]+")
+_STANDARD_TAGS = "tag:yaml.org,2002:"  # what `!!` abbreviates
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -85,7 +86,8 @@ def load_file(file: Path, shown_as: str) -> Document:
         raise _error(shown_as, 1, 1, f"cannot read the file: {error.strerror}", code="unreadable") from None
     if size > MAX_FILE_BYTES:
         raise _error(
-            shown_as, 1, 1, f"the file is {size / 1048576:.1f} MiB; plan files are limited to 1 MiB",
+            shown_as, 1, 1, f"the file is {size:,} bytes; plan files are limited to 1 MiB "
+            f"({MAX_FILE_BYTES:,} bytes)",
             "split it into several files, or remove pasted content", code="file-too-large",
         )
     text = _decode(raw, shown_as)
@@ -150,7 +152,7 @@ class _Composer:
                                "remove the `---` line: one file holds one document",
                                code="multiple-documents")
         except yaml.MarkedYAMLError as error:
-            raise _syntax_error(error, self.doc.path) from None
+            raise _syntax_error(error, self.doc.path, self.text) from None
         except yaml.YAMLError as error:  # e.g. a reader error without a mark
             raise _error(self.doc.path, 1, 1, f"YAML syntax error: {error}", code="yaml-syntax") from None
         return self.doc
@@ -165,13 +167,17 @@ class _Composer:
     def _node(self, event: yaml.Event, path: Path_, events: Iterator[yaml.Event], depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise self._at(event, f"values are nested more than {MAX_DEPTH} levels deep",
-                           code="too-deep")
-        self.doc.values.setdefault(path, Mark(event.start_mark.line + 1, event.start_mark.column + 1))
+                           "a plan needs only a few levels: look for pasted data, or for `[` or `{` "
+                           "that are opened again and again", code="too-deep")
+        # A file's top level is "at line 1", even when comments come first.
+        mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1) if path else Mark(1, 1)
+        self.doc.values.setdefault(path, mark)
         if isinstance(event, yaml.AliasEvent):
             return self._alias(event)
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
-            raise self._at(event, f"YAML tags such as `{tag}` are not allowed in a plan",
+            written = "!!" + tag.removeprefix(_STANDARD_TAGS) if tag.startswith(_STANDARD_TAGS) else tag
+            raise self._at(event, f"YAML tags such as `{written}` are not allowed in a plan",
                            "remove the tag; if the value must stay text, put it in quotes",
                            code="yaml-tag")
         start = self.count
@@ -196,7 +202,8 @@ class _Composer:
     def _alias(self, event: yaml.AliasEvent) -> Any:
         if event.anchor not in self.anchors:
             raise self._at(event, f"the alias `*{event.anchor}` names no anchor defined above",
-                           f"define `&{event.anchor}` before using it", code="yaml-alias")
+                           f"a value starting with `*` is an alias in YAML: if you meant the text, "
+                           f"put it in quotes (`\"*{event.anchor}\"`)", code="yaml-alias")
         value, size = self.anchors[event.anchor]
         self._count(event, size)
         return value
@@ -219,7 +226,8 @@ class _Composer:
                 break
             if not isinstance(event, yaml.ScalarEvent):
                 raise self._at(event, "a key must be a simple word, not a list or mapping",
-                               code="complex-key")
+                               "write the key as a word, e.g. `deputy:`; a value that starts with "
+                               "`[` or `{` must be in quotes", code="complex-key")
             key = event.value
             mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
             value_event = next(events)
@@ -228,6 +236,7 @@ class _Composer:
                 for part in value if isinstance(value, list) else [value]:
                     if not isinstance(part, dict):
                         raise self._at(value_event, "`<<` merges only mappings",
+                                       "`<<: *name` must name `key: value` lines marked `&name`",
                                        code="yaml-merge")
                     merged.append((part, mark))
                 continue
@@ -281,9 +290,40 @@ _SYNTAX_HINTS = {
 }
 
 
-def _syntax_error(error: yaml.MarkedYAMLError, shown_as: str) -> LoadError:
+def _syntax_error(error: yaml.MarkedYAMLError, shown_as: str, text: str) -> LoadError:
     mark = error.problem_mark or error.context_mark
     problem = error.problem or error.context or "invalid YAML"
-    hint = next((h for k, h in _SYNTAX_HINTS.items() if k in problem), "")
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    hint = _unclosed_quote_hint(text, mark) or next(
+        (h for k, h in _SYNTAX_HINTS.items() if k in problem), "")
+    line, column = _within(text, mark.line, mark.column) if mark else (1, 1)
     return _error(shown_as, line, column, f"YAML syntax error: {problem}", hint, code="yaml-syntax")
+
+
+def _within(text: str, line: int, column: int) -> tuple[int, int]:
+    """A 0-based libyaml position as a 1-based one inside the text (libyaml may point one line
+    past the end of a file that does not end with a newline)."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        line, column = len(lines) - 1, len(lines[-1])
+    return line + 1, min(column, len(lines[line])) + 1
+
+
+def _unclosed_quote_hint(text: str, mark: yaml.Mark | None) -> str:
+    """When the error follows a quote that closed a value left open on an earlier line, say so.
+
+    A value such as `initial: "We are closed.` without its closing quote runs on into the next
+    lines until the next quote, and the error appears there, far from the mistake.
+    """
+    if mark is None or mark.column == 0:
+        return ""
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return ""
+    quote = lines[mark.line][: mark.column].rstrip()[-1:]
+    if quote not in ('"', "'"):
+        return ""
+    for number in range(mark.line - 1, -1, -1):
+        if lines[number].count(quote) % 2:
+            return (f"the {quote} before this closes a quote opened on line {number + 1}: check "
+                    f"that the value on line {number + 1} ends with its closing {quote}")
+    return ""

@@ -7,6 +7,7 @@ a new adapter, not a rewrite.
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 
@@ -50,10 +51,13 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
             )
         self.plan = result.plan
         assert self.plan is not None
-        config.site_name = self.plan.organisation
+        config.site_name = html.escape(self.plan.organisation)  # themes print it as HTML
         config.site_url = self.plan.site.url
-        config.nav = pages.navigation(self.plan)
+        config.nav = pages.navigation(self.plan, pages.author_pages(Path(config.docs_dir)))
         config.extra["recovery_plan"] = pages.template_context(self.plan)
+        config.extra_css.append(pages.CSS)
+        config.extra_javascript.append(pages.JS)
+        pwa.add_theme_overrides(config)
         if self.command == "build" and self.config.atomic:
             self.final_site_dir = Path(config.site_dir)
             config.site_dir = atomic.staging_dir(self.final_site_dir)
@@ -61,7 +65,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.plan is not None
-        for uri, content in pages.render(self.plan).items():
+        for uri, content in pages.render(self.plan, directory_urls=config.use_directory_urls).items():
             files.append(File.generated(config, uri, content=content))
         return files
 

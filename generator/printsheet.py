@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -33,7 +33,7 @@ from generator.model import (
 
 PAPERS = {"A4": "A4 portrait", "Letter": "letter portrait"}  # plan.site.paper -> CSS page size
 MAX_PAGES = 2
-LINE_PX = 15.0  # one line of body text (9 pt x 1.25) in CSS pixels: the unit of "lines over"
+LINE_PX = 14.4  # one line of body text (9 pt x 1.2) in CSS pixels: the unit of "lines over"
 HERE = Path(__file__).parent
 PLACEHOLDER_WORDS = {
     "time": "time",
@@ -53,12 +53,13 @@ def write(site_dir: Path, plan: Plan) -> list[Finding]:
     """Write the sheet into `site_dir`; return an error finding when it needs over two pages."""
     from weasyprint import HTML  # imported here: loading Pango costs time only when printing
 
-    pages = {paper: render_html(plan, paper) for paper in _papers_first(plan.site.paper)}
+    shown = sheet(plan)
+    pages = {paper: _render(shown, paper) for paper in _papers_first(plan.site.paper)}
     documents = {paper: HTML(string=page).render() for paper, page in pages.items()}
     findings = [
         finding
         for paper, document in documents.items()
-        if (finding := fit_finding(plan, paper, measure(document), paper == plan.site.paper))
+        if (finding := fit_finding(plan, paper, measure(document)))
     ]
     if any(f.severity is Severity.ERROR for f in findings):
         return findings
@@ -85,8 +86,13 @@ def _environment() -> jinja2.Environment:
 
 def render_html(plan: Plan, paper: str) -> str:
     """The standalone sheet for one paper size (A4 or Letter)."""
+    return _render(sheet(plan), paper)
+
+
+def _render(shown: Sheet, paper: str) -> str:
     css = Markup((HERE / "assets" / "print.css").read_text(encoding="utf-8"))
-    return _environment().get_template("print.html").render(s=sheet(plan, paper), css=css)
+    template = _environment().get_template("print.html")
+    return template.render(s=shown, page_size=PAPERS[paper], css=css)
 
 
 @dataclass
@@ -132,7 +138,6 @@ class Sheet:
     """Everything the template shows, already resolved to names and formatted numbers."""
 
     organisation: str
-    page_size: str
     pdfs: list[dict[str, str]]
     url: str
     live_qr: Markup
@@ -151,16 +156,15 @@ class Sheet:
     systems: list[dict[str, Any]]
     scenarios: list[ScenarioBlock]
     vendors: list[dict[str, Any]]
-    message: dict[str, Any] = field(default_factory=dict)
+    message: dict[str, Any]
 
 
-def sheet(plan: Plan, paper: str) -> Sheet:
+def sheet(plan: Plan) -> Sheet:
     """Resolve the plan into what the printed sheet shows, most important first."""
     printed = printed_scenarios(plan)
     reviewer = plan.person(plan.review.reviewed_by) if plan.review.reviewed_by else None
     return Sheet(
         organisation=plan.organisation,
-        page_size=PAPERS[paper],
         pdfs=[{"paper": p, "file": pdf_name(p)} for p in _papers_first(plan.site.paper)],
         url=plan.site.url,
         live_qr=qr.svg(plan.site.url, module_mm=0.55, label="The live plan"),
@@ -495,34 +499,37 @@ def measure(document: Any) -> Fit:
     )
 
 
-def fit_finding(plan: Plan, paper: str, fit: Fit, configured: bool) -> Finding | None:
-    """An error (the configured paper) or a warning (the other) when the sheet needs 3+ pages."""
+def fit_finding(plan: Plan, paper: str, fit: Fit) -> Finding | None:
+    """When the sheet needs 3+ pages: an error at the plan's paper size, a warning at the other."""
     if fit.pages <= MAX_PAGES:
         return None
-    biggest = sorted(fit.scenario_lines.items(), key=lambda kv: (-kv[1], kv[0]))
+    configured = paper == plan.site.paper
     over = f"about {fit.lines_over} line{'s' if fit.lines_over != 1 else ''} over two pages"
-    message = f"The printed sheet needs {fit.pages} pages at {paper}, {over}."
+    if configured:
+        message = f"The printed sheet needs {fit.pages} pages on {paper} paper, {over}."
+    else:
+        message = f"The {paper} PDF of the printed sheet needs {fit.pages} pages, {over}."
+    biggest = sorted(fit.scenario_lines.items(), key=lambda kv: (-kv[1], kv[0]))
+    path = f"plans/scenarios/{biggest[0][0]}.yaml" if biggest else "plans/plan.yaml"
     if biggest:
         listed = ", ".join(f"{sid} ({n} lines)" for sid, n in biggest)
         message += (
-            f" Printed scenarios (on_paper): {listed}. Shorten their steps, or keep some off the "
-            "sheet (they stay on the website) with the line `on_paper: false` in "
-            f"plans/scenarios/<id>.yaml, e.g. plans/scenarios/{biggest[0][0]}.yaml."
+            f" Printed scenarios, longest first: {listed}. Shorten their steps, or keep a "
+            "scenario off the sheet (it stays on the website) by writing `on_paper: false` in "
+            f"its file, e.g. in {path}."
         )
-        path = f"plans/scenarios/{biggest[0][0]}.yaml"
-    else:
-        path = "plans/plan.yaml"
-    sections = sorted(
+    others = sorted(
         ((k, n) for k, n in fit.section_lines.items() if k != "Scenarios"), key=lambda kv: -kv[1]
     )
-    if sections:
-        message += " Other parts: " + ", ".join(f"{k.lower()} {n} lines" for k, n in sections) + "."
+    if others:
+        message += " The rest of the sheet: " + ", ".join(f"{k.lower()} {n}" for k, n in others)
+        message += " lines."
     return Finding(
         path=path,
         line=1,
         column=1,
         severity=Severity.ERROR if configured else Severity.WARNING,
         message=message,
-        hint="Text is never printed smaller than 8 pt to make it fit; trim the content instead.",
+        hint="Text is never printed smaller than 8 pt to make it fit: shorten the plan instead.",
         code="print-too-long",
     )

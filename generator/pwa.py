@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from html import escape
 from importlib.resources import files as package_files
@@ -26,6 +27,7 @@ from mkdocs.utils import get_relative_url
 from generator import icons
 from generator.model import Plan
 
+THEME_DIR = Path(__file__).with_name("theme")  # main.html: the freshness banner, update prompt
 MANIFEST = "manifest.webmanifest"
 WORKER = "sw.js"
 PAGE_SCRIPT = "pwa.js"  # at the site root: it finds the worker and the scope next to itself
@@ -46,16 +48,49 @@ MATERIAL_PRIMARY = {
 DEFAULT_PRIMARY = "indigo"
 
 
+CSS_RULE = re.compile(r"((?:\[data-md-color-(?:scheme|primary)=\"?[\w-]+\"?\])+)\s*\{([^}]*)\}")
+CSS_ATTR = re.compile(r"\[data-md-color-(scheme|primary)=\"?([\w-]+)\"?\]")
+CSS_PRIMARY = re.compile(r"--md-primary-fg-color\s*:\s*(#[0-9a-fA-F]{6})\b")
+
+
+def _css_primaries(config: MkDocsConfig) -> dict[tuple[str, str], str]:
+    """Header colours the site's own stylesheets set: (scheme or "", primary) -> colour."""
+    found: dict[tuple[str, str], str] = {}
+    for css in config.extra_css:
+        path = Path(config.site_dir, str(css))
+        if not path.is_file():
+            continue
+        for selector, body in CSS_RULE.findall(path.read_text(encoding="utf-8")):
+            colour = CSS_PRIMARY.search(body)
+            attrs = dict(CSS_ATTR.findall(selector))
+            if colour and "primary" in attrs:
+                found[(attrs.get("scheme", ""), attrs["primary"])] = colour.group(1).lower()
+    return found
+
+
 def theme_colours(config: MkDocsConfig) -> list[tuple[str, str]]:
-    """(media query or "", colour) for each colour scheme of the theme; the first is the default."""
+    """(media query or "", header colour) for each colour scheme of the theme, the default first:
+    Material's colour for `primary`, unless the site's stylesheets change it."""
     palette = config.theme.get("palette") or {}
-    schemes = palette if isinstance(palette, list) else [palette]
-    colours = [
-        (scheme.get("media", ""), MATERIAL_PRIMARY.get(scheme.get("primary") or "", "")
-         or MATERIAL_PRIMARY[DEFAULT_PRIMARY])
-        for scheme in schemes
-    ]  # fmt: skip
+    overrides = _css_primaries(config)
+    colours = []
+    for scheme in palette if isinstance(palette, list) else [palette]:
+        primary = scheme.get("primary") or DEFAULT_PRIMARY
+        colour = (
+            overrides.get((scheme.get("scheme") or "default", primary))
+            or overrides.get(("", primary))
+            or MATERIAL_PRIMARY.get(primary, MATERIAL_PRIMARY[DEFAULT_PRIMARY])
+        )
+        colours.append((scheme.get("media", ""), colour))
     return colours or [("", MATERIAL_PRIMARY[DEFAULT_PRIMARY])]
+
+
+def add_theme_overrides(config: MkDocsConfig) -> None:
+    """Put this package's theme templates (main.html) after the project's own `custom_dir`, so
+    every build has them, including plans built without a mkdocs.yml."""
+    dirs = config.theme.dirs
+    if str(THEME_DIR) not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
 
 
 def inject_head(html: str, page_url: str, config: MkDocsConfig) -> str:

@@ -151,7 +151,7 @@ def check(doc: Document, schema: dict[str, Any], data: Any, at: tuple = (), what
     if not isinstance(data, dict):
         return [doc.finding(at, f"{what or 'this'} should be {_TYPE_WORDS['dict']}, "
                                 f"not {describe(data)}", code="wrong-type")]
-    validator = _VALIDATORS.setdefault(id(schema), Validator(schema))
+    validator = _VALIDATORS.get(id(schema)) or _VALIDATORS.setdefault(id(schema), Validator(schema))
     if validator.validate(data, normalize=False):
         return []
     return [f for error in _leaves(validator._errors) if (f := _finding(doc, schema, error, at))]
@@ -182,8 +182,8 @@ def _finding(doc: Document, schema: dict[str, Any], error: Any, at: tuple) -> Fi
         return doc.finding(path, f"`{field}` should be {_type_words(error.constraint)}, not "
                                  f"{describe(error.value)}", _type_hint(error), code="wrong-type")
     if code in (errors.NOT_NULLABLE.code, errors.EMPTY_NOT_ALLOWED.code):
-        return doc.finding(path, f"`{field}` is empty", "give it a value, or remove the line if "
-                                 "it is optional", code="empty-value")
+        return doc.finding(path, f"`{field}` is empty", EMPTY_HINTS.get(field, "give it a value, or "
+                                 "remove the line if it is optional"), code="empty-value")
     if code == errors.UNALLOWED_VALUE.code:
         options = ", ".join(f"`{o}`" for o in error.constraint)
         guess = did_you_mean(error.value, error.constraint)
@@ -194,7 +194,9 @@ def _finding(doc: Document, schema: dict[str, Any], error: Any, at: tuple) -> Fi
         return doc.finding(path, f"`{field}` is {error.value}, but must be {limits}",
                            code="out-of-range")
     if code == errors.MIN_LENGTH.code:
-        return doc.finding(path, f"`{field}` needs at least {error.constraint} item(s)",
+        needed = "one item" if error.constraint == 1 else f"{error.constraint} items"
+        return doc.finding(path, f"`{field}` is an empty list, but needs at least {needed}"
+                           if not error.value else f"`{field}` needs at least {needed}",
                            FIELD_HINTS.get(field, ""), code="too-few")
     return doc.finding(path, f"`{field}`: {error.rule} {error.constraint}", code="invalid")
 
@@ -210,6 +212,21 @@ FIELD_HINTS = {
     "tier": "add `tier:` 1 (restore first) to 4 (restore last)",
     "owner": "add `owner:` with a contact id or a role name",
     "number": "add `number:` with the phone number as you would dial it",
+    "name": "add `name:` with the name shown on the site",
+    "title": "add `title:` with a short description, e.g. `title: The internet is down`",
+    "method": "add `method:` saying how the backup is made, e.g. `method: Nightly copy to the cloud`",
+    "initial": "add `initial:` with the first message sent when something goes wrong",
+    "update": "add `update:` with the message sent while it lasts, e.g. `Update {time}: {status}`",
+    "resolved": "add `resolved:` with the message sent when it is over, e.g. `Resolved at {time}.`",
+    "date": "add `date:` with the day it happened, as YYYY-MM-DD",
+    "result": "add `result:` with `pass`, `partial` or `fail`",
+    "id": "add `id:` with a short lowercase name, e.g. `id: tom`",
+}
+
+
+EMPTY_HINTS = {
+    "backup": "describe the backup (`method:` and `restore_tests:` on the lines below, indented), "
+    "or write `backup: none` if there is nothing to back up",
 }
 
 

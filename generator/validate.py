@@ -54,9 +54,13 @@ from generator.values import (
     parse_email,
     parse_id,
     parse_phone,
+    suggest_id,
 )
 
-PLAN_FILES = ("plan.yaml", "communications.yaml")
+PLAN_FILES = {  # the required files of plans/, and what each describes
+    "plan.yaml": "the organisation, where the plan is published, its review and its roles",
+    "communications.yaml": "the audiences to inform and the message templates",
+}
 YAML_SUFFIXES = (".yaml", ".yml")
 UNREVIEWED_INCIDENT_DAYS = 7
 WARNING = Severity.WARNING
@@ -135,6 +139,12 @@ class _Run:
     refs: list[_Ref] = field(default_factory=list)
     files: int = 0
     region: str = ""
+    region_known: bool = True  # False when plan.yaml or its region is unusable (already reported)
+    # Reference kinds whose ids cannot all be known because a file defining them did not load
+    # (already reported): a dangling reference of these kinds is not reported again.
+    unknowable: set[str] = field(default_factory=set)
+    unsure_restore: set[str] = field(default_factory=set)  # files with a restore test in error
+    unsure_tier: set[str] = field(default_factory=set)  # systems whose tier is in error
     today: date = date.min
     company_domains: list[str] = field(default_factory=list)
     expected_down: list[str] = field(default_factory=list)
@@ -197,9 +207,11 @@ class _Run:
             try:
                 ident = parse_id(file.stem, kind)
             except BadValue as bad:
+                suggestion = suggest_id(file.stem)
                 self.report(doc, (), f"the file name `{file.name}`: {bad.message}",
-                            bad.hint.replace("write it as", "rename the file to") + ".yaml"
-                            if bad.hint else "", code="bad-id")
+                            f"rename the file to `{suggestion}{file.suffix}`" if suggestion else "",
+                            code="bad-id")
+                self.known[kind].add(suggestion)  # references use the id it will have
                 continue
             if ident in docs:
                 self.report(doc, (), f"another file already defines the {kind} `{ident}`",
@@ -244,8 +256,18 @@ class _Run:
         systems_docs = self.load_kind("systems", "system")
         scenario_docs = self.load_kind("scenarios", "scenario")
         incident_docs = self.load_kind("incidents", "incident")
-        contact_docs = [d for f in _yaml_files(self.root / "contacts") if (d := self.load(f))]
+        contact_docs = []
+        for file in _yaml_files(self.root / "contacts"):
+            if doc := self.load(file):
+                contact_docs.append(doc)
+            else:  # its contacts are unknown
+                self.unknowable.update(("contact", "who"))
 
+        if plan_doc is None:
+            self.unknowable.add("who")  # the roles are unknown
+            self.region_known = False
+        if comms_doc is None:
+            self.unknowable.add("audience")
         settings = self.plan_settings(plan_doc)
         contacts = self.contacts(contact_docs)
         communications = self.communications(comms_doc)
@@ -283,7 +305,7 @@ class _Run:
                                          "missing-file"))
             return None
         doc = self.load(file)
-        return doc if doc is not None and self.mapping(doc, f"the plan's {file.stem}") else None
+        return doc if doc is not None and self.mapping(doc, PLAN_FILES[file.name]) else None
 
     def warn_unknown_files(self, plans: Path) -> None:
         for file in sorted(plans.iterdir()):
@@ -363,6 +385,7 @@ class _Run:
         code = str(value).strip().upper()
         if code in phonenumbers.SUPPORTED_REGIONS:
             return code
+        self.region_known = False
         hint = {"UK": "did you mean `GB`?"}.get(code) or did_you_mean(
             code, phonenumbers.SUPPORTED_REGIONS)
         self.report(doc, ("site", "region"), f"{describe(value)} is not a country code",
@@ -401,8 +424,10 @@ class _Run:
             return
         for name in roles:
             if not ROLE_PATTERN.fullmatch(name):
+                suggestion = suggest_id(name).replace("-", "_")
                 self.report(doc, ("roles", name), f"`{name}` is not a valid role name",
-                            "role names use lowercase letters, digits and underscores, "
+                            (f"write it as `{suggestion}`: " if ROLE_PATTERN.fullmatch(suggestion)
+                             else "") + "role names use lowercase letters, digits and underscores, "
                             "e.g. `incident_lead`", code="bad-id", key=True)
             elif contact := self.ref(doc, ("roles", name), "contact"):
                 self.roles[name] = contact
@@ -424,6 +449,8 @@ class _Run:
             if not isinstance(doc.data, list):
                 self.report(doc, (), "a contacts file should be a list, each contact starting "
                                      "with `- id: ...`", code="wrong-type")
+                if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+                    self.known["contact"].add(doc.data["id"])  # one contact without its `- `
                 continue
             for index, item in enumerate(doc.data):
                 path = (index,)
@@ -432,6 +459,7 @@ class _Run:
                     continue
                 ident = self.parse(doc, (*path, "id"), parse_id, "contact")
                 if ident is None:
+                    self.known["contact"].add(suggest_id(item["id"]))  # as it will be fixed
                     continue
                 if ident in contacts:
                     first = where[ident]
@@ -444,13 +472,29 @@ class _Run:
                 self.known["contact"].add(ident)
         return contacts
 
+    def extension(self, doc: Document, path: tuple) -> str:
+        """A phone's `ext` as digits, or "" (reported) when it is something else."""
+        value = _get_path(doc.data, path)
+        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+        if value is None or text.isdigit() or (isinstance(value, str) and not text):
+            return text
+        if text:
+            self.report(doc, path, f"the extension {describe(value)} must be digits only",
+                        "write only the digits dialled once the call is answered, e.g. `ext: \"2\"`; "
+                        "put anything else (menu options, a name to ask for) in `notes`",
+                        code="bad-value")
+        return ""
+
     def contact(self, ident: str, doc: Document, path: tuple, item: dict[str, Any]) -> Contact:
         phones = []
         for i, phone in enumerate(_list(item.get("phones"))):
             if isinstance(phone, dict) and "number" in phone:
+                if not self.region_known and not str(phone["number"]).strip().startswith("+"):
+                    continue  # cannot be read without the region, which is reported already
                 label = phone.get("label") if phone.get("label") in schema.PHONE_LABELS else "other"
+                ext = self.extension(doc, (*path, "phones", i, "ext"))
                 parsed = self.parse(doc, (*path, "phones", i, "number"), parse_phone, self.region,
-                                    label, phone.get("ext", ""))
+                                    label, ext)
                 if parsed:
                     phones.append(parsed)
         email = self.parse(doc, (*path, "email"), parse_email) or ""
@@ -507,7 +551,9 @@ class _Run:
     def system(self, ident: str, doc: Document) -> System:
         self.findings += schema.check(doc, schema.SYSTEM, doc.data)
         data = doc.data
-        tier = data.get("tier") if isinstance(data.get("tier"), int) else 4
+        tier = _int(data, "tier", 4)
+        if not 1 <= tier <= 4 or tier != data.get("tier"):
+            self.unsure_tier.add(ident)  # reported by the schema: no tier-order warnings
         system = System(
             id=ident, name=_text(data, "name") or ident, tier=min(max(tier, 1), 4),
             owner=self.ref(doc, ("owner",), "who"),
@@ -550,14 +596,17 @@ class _Run:
         tests = []
         for i, item in enumerate(_list(value.get("restore_tests"))):
             at = ("backup", "restore_tests", i)
-            tested = self.parse(doc, (*at, "date"), parse_date, self.today)
-            if isinstance(item, dict) and tested:
-                tests.append(RestoreTest(
-                    date=tested, result=str(item.get("result", "")),
-                    by=self.ref(doc, (*at, "by"), "who"),
-                    duration=self.parse(doc, (*at, "duration"), parse_duration),
-                    notes=_text(item, "notes"),
-                ))
+            test = RestoreTest(
+                date=self.parse(doc, (*at, "date"), parse_date, self.today) or date.min,
+                result=str(_dict(item).get("result", "")),
+                by=self.ref(doc, (*at, "by"), "who"),
+                duration=self.parse(doc, (*at, "duration"), parse_duration),
+                notes=_text(_dict(item), "notes"),
+            )
+            if test.date != date.min and test.result in schema.RESULTS:
+                tests.append(test)
+            else:  # reported: the restore status is unknown until it is fixed
+                self.unsure_restore.add(doc.path)
         tests.sort(key=lambda t: t.date, reverse=True)
         return Backup(method=_text(value, "method"), restore_tests=tests)
 
@@ -651,11 +700,11 @@ class _Run:
         done_value = item.get("done")
         done = None
         if done_value is not True and done_value not in (None, False):
-            done = self.parse(doc, (*path, "done"), parse_date, self.today)
+            done = self.parse(doc, (*path, "done"), _parse_done, self.today)
         action = Action(
             do=_text(item, "do"), owner=self.ref(doc, (*path, "owner"), "who"),
             due=self.parse(doc, (*path, "due"), parse_date, self.today, allow_future=True),
-            done=done, is_done=done_value is True or done is not None,
+            done=done, is_done=done_value not in (None, False),  # a bad `done` is reported
         )
         if action.due and action.due < self.today and not action.is_done:
             action.overdue = True
@@ -672,7 +721,7 @@ class _Run:
                 "audience": "audience"}
         for ref in self.refs:
             choices = self.known["contact"] | set(self.roles) if ref.kind == "who" else self.known[ref.kind]
-            if ref.value in choices:
+            if ref.value in choices or ref.kind in self.unknowable:
                 continue
             hint = did_you_mean(ref.value, choices) or (
                 f"the {what[ref.kind]} ids are: {', '.join(sorted(choices)[:12])}"
@@ -697,9 +746,9 @@ class _Run:
                     continue
                 for found in hosts.find_internal_references(value, self.company_domains,
                                                             self.expected_down):
-                    self.report(doc, path, f"`{found.text}` needs the company's own network or "
-                                f"servers ({found.kind}), which may be down in an incident",
-                                "give a way that works without them too, or list the host in "
+                    self.report(doc, path, found.describe(),
+                                "also give a way that works when the office is down (a phone "
+                                "number, a public address), or list the host in "
                                 "`site.expected_down` if that is understood",
                                 code="company-dependence", severity=WARNING)
 
@@ -709,7 +758,7 @@ class _Run:
             system.depends_on = [d for d in system.depends_on if d in systems]
             for dep in system.depends_on:
                 systems[dep].dependents.append(system.id)
-                if system.tier < systems[dep].tier:
+                if system.tier < systems[dep].tier and not {system.id, dep} & self.unsure_tier:
                     self.report(docs[system.id], ("depends_on", system.depends_on.index(dep)),
                                 f"`{system.id}` is tier {system.tier} but depends on `{dep}`, "
                                 f"which is tier {systems[dep].tier}",
@@ -765,6 +814,8 @@ class _Run:
         for system in order:
             doc = docs[system.id]
             last = system.backup.last_test if system.backup else None
+            if doc.path in self.unsure_restore:
+                continue  # a restore test is in error (reported): its status is unknown
             if system.backup is None:
                 system.restore_status = RestoreStatus.NO_BACKUP
             elif last is None:
@@ -786,6 +837,17 @@ class _Run:
                             code="restore-stale", severity=WARNING)
             else:
                 system.restore_status = RestoreStatus.TESTED
+
+
+def _parse_done(value: Any, today: date) -> date:
+    """An action's `done`: a date (or `true`, handled by the caller)."""
+    try:
+        return parse_date(value, today)
+    except BadValue as bad:
+        if "future" in bad.message:
+            raise
+        raise BadValue(bad.message, f"write the date it was done, e.g. `done: {today}`, or "
+                                    "`done: true` if the date is not known") from None
 
 
 def _shown(file: Path) -> str:

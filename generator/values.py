@@ -26,7 +26,7 @@ ROLE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 _DURATION = re.compile(r"(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?")
-_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+")
+_EMAIL = re.compile(r"[^@\s<>\":/]+@[^@\s<>\":/]+\.[^@\s<>\".:/]+")
 
 
 def did_you_mean(word: str, choices: object) -> str:
@@ -52,13 +52,20 @@ def describe(value: object) -> str:
     if isinstance(value, (int, float)):
         return f"the number `{value}`"
     text = str(value)
+    if re.fullmatch(r"[-+]?[0-9]+(\.[0-9]+)?", text):
+        return f"the text `\"{text}\"` (quoted)"
     return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
+
+
+def suggest_id(value: object) -> str:
+    """The id a bad one most likely meant: `Internet` -> `internet`, `Tom O` -> `tom-o`."""
+    return re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-")
 
 
 def parse_id(value: object, what: str) -> str:
     if isinstance(value, str) and ID_PATTERN.fullmatch(value):
         return value
-    suggestion = re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-")
+    suggestion = suggest_id(value)
     raise BadValue(
         f"{describe(value)} is not a valid {what} id: ids use lowercase letters, digits and dashes",
         f"write it as `{suggestion}`" if suggestion else "",
@@ -149,23 +156,30 @@ def parse_phone(number: object, region: str, label: str = "other", ext: object =
 def parse_email(value: object) -> str:
     if isinstance(value, str) and _EMAIL.fullmatch(value.strip()):
         return value.strip()
-    raise BadValue(f"{describe(value)} is not an email address", "write it as name@example.com")
+    hint = "write it as name@example.com"
+    if isinstance(value, str) and value.strip().lower().startswith("mailto:"):
+        hint += ", without `mailto:`"
+    raise BadValue(f"{describe(value)} is not an email address", hint)
 
 
 def check_template(text: str) -> None:
     """Raise BadValue for unbalanced braces or placeholders the message composer cannot fill."""
     try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+        fields = [(name, spec, conversion) for _, name, spec, conversion
+                  in string.Formatter().parse(text) if name is not None]
     except ValueError:
         raise BadValue("the template has an unbalanced `{` or `}`",
                        "placeholders look like `{eta}`; write `{{` or `}}` for a literal brace") from None
-    for name in fields:
+    known = [f"{{{p}}}" for p in PLACEHOLDERS]
+    for name, spec, conversion in fields:
+        shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
         if name not in PLACEHOLDERS:
-            known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
-            guess = did_you_mean(name, PLACEHOLDERS)
-            shown = f"{{{name}}}" if name else "{}"
+            guess = did_you_mean(shown, known)
             raise BadValue(f"unknown placeholder `{shown}` in the template",
-                           f"{guess + ' ' if guess else ''}the placeholders are {known}")
+                           f"{guess + ' ' if guess else ''}the placeholders are {', '.join(known)}")
+        if spec or conversion:
+            raise BadValue(f"the placeholder `{shown}` has more than a name in its braces",
+                           f"write it as `{{{name}}}`: the site fills it in as it is")
 
 
 def fill_template(text: str, values: dict[str, str]) -> str:

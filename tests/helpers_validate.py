@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -90,13 +91,19 @@ class Run:
         return self.stdout.splitlines()[-1] if self.stdout else ""
 
 
-def run_cli(*args: str, cwd: Path) -> Run:
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     """The real command line, in a subprocess, as a plan author runs it."""
     done = subprocess.run(
         [sys.executable, "-m", "generator.cli", *args], cwd=cwd, capture_output=True,
-        text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(EXAMPLE)},
+        text=True, timeout=120, env={**_environment(), **(env or {})},
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "RECOVERY_PLAN_TODAY"}
+    env["PYTHONPATH"] = str(EXAMPLE)
+    return env
 
 
 def validate_args(*extra: str) -> list[str]:

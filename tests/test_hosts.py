@@ -167,3 +167,11 @@ def test_scope_caches_consistently() -> None:
     assert scope.classify("wiki") == (RefKind.INTRANET, "")
     assert scope.classify("wiki") == (RefKind.INTRANET, "")
     assert scope.classify("a.harbourdental.co.uk") == (RefKind.COMPANY, "harbourdental.co.uk")
+
+
+@pytest.mark.parametrize("text", [
+    "`https://${host}/api/v4/projects/${id}`",  # a template in a script, not a host
+    "http://{server}/path", "http://+/x",
+])
+def test_templates_are_not_hosts(text: str) -> None:
+    assert _found(text) == []

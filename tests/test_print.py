@@ -21,13 +21,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers_pages import XSS, sample_plan
 from pypdf import PdfReader
 
-from generator.model import Contact, Phone, Plan
+from generator import printsheet
+from generator.model import Contact, Phone, Plan, RestoreStatus
 from generator.validate import validate_project
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("mkdocs.yml", "plans", "contacts", "site_overrides")
+PROJECT_PARTS = ("plans", "contacts")  # a copy builds with the tool's built-in MkDocs config
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,21 +48,15 @@ SECRET_WORDS = ("password", "passcode", "passphrase", "secret", "token", "api_ke
 
 
 def build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    """Build `project` into `site` with MkDocs and the recovery-plan plugin, as `make site` does."""
+    """`recovery-plan build PROJECT --site-dir SITE`, in a subprocess, as a plan author runs it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml")]
-    return subprocess.run(
-        [*command, "-d", str(site)], cwd=project, env=env, capture_output=True, text=True
-    )
+    command = [sys.executable, "-m", "generator.cli", "build", str(project), "--site-dir", str(site)]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 
 
 def copy_project(target: Path) -> Path:
     for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        elif source.exists():
-            shutil.copy2(source, target / part)
+        shutil.copytree(ROOT / part, target / part)
     return target
 
 
@@ -173,6 +169,18 @@ def test_sheet_names_what_matters_and_nothing_secret(example: tuple[Path, Plan])
     for word in SECRET_WORDS:
         assert word not in text.lower(), word
     assert "Back to the live plan" not in text  # screen-only links stay off paper
+
+
+def test_warning_box_names_backups_that_may_not_restore(example: tuple[Path, Plan]) -> None:
+    site, plan = example
+    page = (site / "print" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<aside class="warnings".*?</aside>', page, re.DOTALL)
+    box = html.unescape(found.group(0)) if found else ""
+    doubtful = {RestoreStatus.FAILED, RestoreStatus.STALE, RestoreStatus.NEVER}
+    for system in plan.systems.values():
+        warned = system.backup is not None and system.restore_status in doubtful
+        assert (f"{system.name}: " in box) == warned, system.id
+    assert "Plan health" not in page and "overdue" not in box  # nothing else from plan health
 
 
 def test_phone_numbers_are_international_and_match_the_contacts(
@@ -288,8 +296,9 @@ def test_plan_text_is_escaped_on_the_sheet(hostile: tuple[Path, Path]) -> None:
     project, site = hostile
     page = (site / "print" / "index.html").read_text(encoding="utf-8")
     assert "<i>Sons</i>" not in page and "<script>" not in page
-    assert html.escape(ORG_PAYLOAD, quote=False) in page
-    assert html.escape(STEP_PAYLOAD, quote=False) in page
+    for payload in (ORG_PAYLOAD, STEP_PAYLOAD):
+        assert payload not in page
+        assert payload in html.unescape(page)
     text = " ".join(pdf_text(site / "recovery-plan-Letter.pdf").split())
     assert ORG_PAYLOAD in text
     assert STEP_PAYLOAD in text
@@ -325,9 +334,39 @@ def test_too_much_on_paper_fails_the_build_and_keeps_the_site(
     done = build(project, site)
     output = done.stdout + done.stderr
     assert done.returncode != 0, output
-    assert "printed sheet needs" in output and "at Letter" in output
+    assert "printed sheet needs" in output and "on Letter paper" in output
     assert re.search(r"about \d+ lines? over two pages", output)
     for scenario_id in added:
         assert re.search(rf"{scenario_id} \(\d+ lines\)", output), scenario_id
     assert "on_paper: false" in output
     assert snapshot(site) == before
+
+
+# --- the sheet from hand-built plans (no build) --------------------------------------------------
+
+
+def test_every_text_field_is_escaped() -> None:
+    plan = sample_plan(XSS)
+    for scenario in plan.scenarios:
+        scenario.on_paper = True
+    page = printsheet.render_html(plan, "A4")
+    assert "<script>" not in page and XSS not in page
+    shown = html.unescape(page)
+    for text in (plan.organisation, plan.scenarios[0].steps[0].do, plan.first_hour.scope[0]):
+        assert text in shown
+    links = set(re.findall(r'href="([^"]*)"', page))
+    assert links == {"../", "../recovery-plan-A4.pdf", "../recovery-plan-Letter.pdf"}
+
+
+def test_a_sparse_plan_still_prints(tmp_path: Path) -> None:
+    plan = sample_plan()
+    plan.scenarios, plan.systems, plan.incidents = [], {}, []
+    plan.communications.audiences = {}
+    plan.contacts = {"priya": plan.contacts["priya"], "tom": plan.contacts["tom"]}
+    plan.contacts["priya"].phones = []
+    assert printsheet.write(tmp_path, plan) == []
+    for paper in ("A4", "Letter"):
+        assert page_count(tmp_path / f"recovery-plan-{paper}.pdf") == 1
+    text = " ".join(pdf_text(tmp_path / "recovery-plan-A4.pdf").split())
+    assert plan.contacts["priya"].email in text  # the lead has no phone: the email stands in
+    assert plan.communications.templates["initial"].split("{")[0] in text

@@ -10,13 +10,28 @@
 
   /* ---- freshness: "Plan built 3 Nov 2026 — 22 days ago" ---- */
 
-  function formatDate(date, timeZone) {
-    const options = { day: "numeric", month: "short", year: "numeric" };
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  /* The calendar date of `date` in the plan's time zone, as [year, month, day]. */
+  function dateIn(date, timeZone) {
+    const options = { day: "numeric", month: "numeric", year: "numeric" };
+    let format;
     try {
-      return new Intl.DateTimeFormat("en-GB", { ...options, timeZone: timeZone || undefined }).format(date);
+      format = new Intl.DateTimeFormat("en-GB", { ...options, timeZone: timeZone || undefined });
     } catch (error) {
-      return new Intl.DateTimeFormat("en-GB", options).format(date); // unknown time zone
+      format = new Intl.DateTimeFormat("en-GB", options); // a time zone this browser lacks
     }
+    const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
+    return [Number(part.year), Number(part.month), Number(part.day)];
+  }
+
+  /* "3 Nov 2026" (month names fixed here, not left to the browser's locale data). */
+  function formatDate([year, month, day]) {
+    return `${day} ${MONTHS[month - 1]} ${year}`;
+  }
+
+  function isoDate([year, month, day]) {
+    return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
   }
 
   function ago(days) {
@@ -33,16 +48,16 @@
     const timeZone = banner.dataset.timezone;
     const days = Math.floor((now - built.getTime()) / DAY);
     const staleAfter = Number(banner.dataset.staleAfter || 30);
-    const due = banner.dataset.reviewDue ? new Date(`${banner.dataset.reviewDue}T23:59:59`) : null;
-    const reviewOverdue = due !== null && !Number.isNaN(due.getTime()) && now > due.getTime();
+    const due = /^\d{4}-\d{2}-\d{2}$/.test(banner.dataset.reviewDue || "") ? banner.dataset.reviewDue : "";
+    const reviewOverdue = due !== "" && isoDate(dateIn(new Date(now), timeZone)) > due;
     const stale = days > staleAfter;
     const offline = !navigator.onLine || offlineByCheck;
 
     const notes = [];
     if (stale) notes.push(`This copy is more than ${staleAfter} days old and may be out of date.`);
-    if (reviewOverdue) notes.push(`The plan's review was due on ${formatDate(due, timeZone)}.`);
+    if (reviewOverdue) notes.push(`The plan's review was due on ${formatDate(due.split("-").map(Number))}.`);
 
-    banner.querySelector("[data-rp-date]").textContent = formatDate(built, timeZone);
+    banner.querySelector("[data-rp-date]").textContent = formatDate(dateIn(built, timeZone));
     banner.querySelector("[data-rp-age]").textContent = ` — ${ago(days)}`;
     banner.querySelector("[data-rp-offline]").textContent = offline ? " · offline copy" : "";
     banner.querySelector("[data-rp-notes]").textContent = notes.length ? ` ${notes.join(" ")}` : "";
@@ -63,7 +78,6 @@
     if (!prompt || prompt.childElementCount) return;
     const button = document.createElement("button");
     button.type = "button";
-    button.className = "md-button md-button--primary";
     button.textContent = "Reload";
     button.addEventListener("click", () => {
       reloading = true;

@@ -59,11 +59,9 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(request.mode === "navigate" ? page(request, url) : file(request));
 });
 
-/* A page: from the cache at once (a phone on a poor connection never waits). Freshness comes
- * from the page script, which asks for a new version of this worker on every visit; the new
- * version precaches everything, then offers a reload. */
-async function page(request, url) {
-  const cache = await caches.open(CACHE);
+/* The cached copy of `url`: the file itself, or a folder's index.html. */
+async function lookup(cache, url) {
+  url = new URL(url);
   url.hash = "";
   url.search = "";
   const candidates = url.pathname.endsWith("/") ? [url.href + "index.html", url.href] : [url.href];
@@ -71,6 +69,18 @@ async function page(request, url) {
     const hit = await cache.match(candidate, { ignoreSearch: true });
     if (hit) return hit;
   }
+  return undefined;
+}
+
+/* A page: from the cache at once (a phone on a poor connection never waits). Freshness comes
+ * from the page script, which asks for a new version of this worker on every visit; the new
+ * version precaches everything, then offers a reload. */
+async function page(request, url) {
+  const cache = await caches.open(CACHE);
+  const hit = await lookup(cache, url);
+  if (hit) return hit;
+  url.hash = "";
+  url.search = "";
   if (!url.pathname.endsWith("/") && (await cache.match(url.href + "/index.html"))) {
     return Response.redirect(url.href + "/", 301); // a folder without its slash, as servers do
   }
@@ -87,8 +97,9 @@ async function offline(cache, error) {
   return new Response(fallback.body, { status: 404, statusText: "Not in the offline copy", headers: fallback.headers });
 }
 
-/* Any other file of the site: from the cache; from the network only if it is not there. */
+/* Any other request for a file of the site: from the cache; from the network only if it is
+ * not there (and then not stored: the cache only ever holds one complete version). */
 async function file(request) {
   const cache = await caches.open(CACHE);
-  return (await cache.match(request, { ignoreSearch: true })) || fetch(request);
+  return (await lookup(cache, request.url)) || fetch(request);
 }

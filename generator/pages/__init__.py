@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-
 from generator.model import Plan, Scenario
 from generator.pages import (
     communications,
@@ -29,6 +28,9 @@ from generator.pages.html import Linker, attr, incident_page, scenario_page, sys
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 CSS = "assets/recovery-plan.css"
 JS = "assets/recovery-plan.js"
+# Above this many scenarios, systems or incidents, the nav lists only their overview page (which
+# links each one): MkDocs writes the nav into every page, so 1,000 entries would cost minutes.
+NAV_LIST_MAX = 40
 
 
 def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
@@ -38,22 +40,30 @@ def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
     Titles are HTML (as MkDocs themes treat them), so plan text in them is escaped.
     """
     nav: list[Any] = [{"Start here": home.PAGE}]
-    if plan.scenarios:
+    if _long(plan.scenarios):
+        nav.append({"Scenarios": scenarios.INDEX})
+    elif plan.scenarios:
         nav.append({"Scenarios": [{attr(s.title): scenario_page(s.id)} for s in plan.scenarios]})
+    listed = [] if _long(plan.systems) else plan.recovery_order
     nav.append(
         {"Systems": [{"Overview": systems.PAGE}]
-         + [{attr(s.name): system_page(s.id)} for s in plan.recovery_order]}
+         + [{attr(s.name): system_page(s.id)} for s in listed]}
     )
     nav += [{"Contacts": contacts.PAGE}, {"Communications": communications.PAGE}]
+    listed = [] if _long(plan.incidents) else plan.incidents
     nav.append(
         {"Past incidents": [{"All incidents": incidents.PAGE}]
-         + [{attr(i.title): incident_page(i.id)} for i in plan.incidents]
+         + [{attr(i.title): incident_page(i.id)} for i in listed]
          + [{"Blank review template": incidents.TEMPLATE_PAGE}]}
     )
     nav.append({"Plan health": health.PAGE})
     generated = set(render_paths(plan))
     nav += [page for page in author_pages or [] if page not in generated]
     return nav
+
+
+def _long(items: object) -> bool:
+    return len(items) > NAV_LIST_MAX  # type: ignore[arg-type]
 
 
 def author_pages(docs_dir: Path) -> list[str]:
@@ -111,6 +121,7 @@ def render_paths(plan: Plan) -> list[str]:
     return (
         [home.PAGE, systems.PAGE, contacts.PAGE, communications.PAGE, incidents.PAGE,
          incidents.TEMPLATE_PAGE, health.PAGE]
+        + ([scenarios.INDEX] if _long(plan.scenarios) else [])
         + [scenario_page(s.id) for s in plan.scenarios]
         + [system_page(s) for s in plan.systems]
         + [incident_page(i.id) for i in plan.incidents]
@@ -133,6 +144,8 @@ def render(plan: Plan, *, directory_urls: bool = True) -> dict[str, str]:
         incidents.TEMPLATE_PAGE: incidents.render_template(plan, at(incidents.TEMPLATE_PAGE)),
         health.PAGE: health.render(plan, at(health.PAGE)),
     }
+    if _long(plan.scenarios):
+        out[scenarios.INDEX] = scenarios.render_index(plan, at(scenarios.INDEX))
     affecting: dict[str, list[Scenario]] = {}
     for scenario in plan.scenarios:
         page = scenario_page(scenario.id)

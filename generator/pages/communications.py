@@ -110,7 +110,8 @@ def _message(plan: Plan, audience: Audience, kind: str, template: str) -> str:
             f"Text {_count(len(numbers))}</a>"
         )
     if emails:
-        href = f"mailto:{','.join(quote(e, safe='@') for e in emails)}?subject={quote(subject)}&body={quote(body)}"
+        to = ",".join(quote(e, safe="@") for e in emails)
+        href = f"mailto:{to}?subject={quote(subject)}&body={quote(body)}"
         sends.append(
             f'<a class="rp-button rp-button--secondary" data-rp-send="mailto" '
             f'data-subject="{attr(subject)}" href="{attr(href)}">Email {_count(len(emails))}</a>'

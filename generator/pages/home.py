@@ -11,10 +11,10 @@ from generator.pages.html import (
     call_buttons,
     contact_anchor,
     heading,
-    scenario_page,
     system_page,
     text,
 )
+from generator.pages.scenarios import scenario_buttons
 
 PAGE = "index.md"
 RECOVERY_ORDER_SHOWN = 10  # the rest is on the systems overview
@@ -23,15 +23,17 @@ RECOVERY_ORDER_SHOWN = 10  # the rest is on the systems overview
 def render(plan: Plan, link: Linker) -> str:
     blocks = [
         heading(1, "start-here", "Start here"),
-        f'<p class="rp-lead">Something has stopped working at {text(plan.organisation)}? '
-        "Follow this page from the top.</p>",
+        '<p class="rp-lead">Something has stopped working? Follow this page from the top.</p>',
     ]
     first = plan.first_hour
     if first.first_ten_minutes:
-        blocks += [heading(2, "first-ten-minutes", "The first 10 minutes"), _list("ol", first.first_ten_minutes)]
+        blocks += [
+            heading(2, "first-ten-minutes", "The first 10 minutes"),
+            _list("ol", first.first_ten_minutes),
+        ]
     blocks += [_leads(plan, link)]
     if plan.scenarios:
-        blocks += [heading(2, "what-is-happening", "What is happening?"), _scenarios(plan, link)]
+        blocks += [heading(2, "what-is-happening", "What is happening?"), scenario_buttons(plan, link)]
     if first.scope:
         blocks += [heading(2, "find-out", "Find out first"), _list("ul", first.scope)]
     if first.provider_call or first.expect:
@@ -61,30 +63,14 @@ def _leads(plan: Plan, link: Linker) -> str:
         contact = plan.person(role)
         if contact is None:
             continue
-        about = f'<p class="rp-lead-card__about">{text(contact.role)}</p>' if contact.role else ""
         cards.append(
             f'<div class="rp-card"><p class="rp-card__title"><strong>{text(plan.role_label(role))}:'
             f'</strong> <a href="{link(CONTACTS_PAGE, contact_anchor(contact.id))}">'
-            f"{text(contact.name)}</a></p>{about}{call_buttons(contact)}</div>"
+            f"{text(contact.name)}</a></p>{call_buttons(contact)}</div>"
         )
     if not cards:
         return ""
     return heading(2, "who-leads", "Who leads") + "\n\n" + f'<div class="rp-cards">{"".join(cards)}</div>'
-
-
-def _scenarios(plan: Plan, link: Linker) -> str:
-    buttons = []
-    for scenario in plan.scenarios:
-        summary = (
-            f'<span class="rp-scenario__summary">{text(scenario.summary)}</span>'
-            if scenario.summary
-            else ""
-        )
-        buttons.append(
-            f'<li><a class="rp-scenario" href="{link(scenario_page(scenario.id))}">'
-            f'<span class="rp-scenario__title">{text(scenario.title)}</span>{summary}</a></li>'
-        )
-    return f'<ul class="rp-scenarios">{"".join(buttons)}</ul>'
 
 
 def _recovery_order(plan: Plan, link: Linker) -> str:

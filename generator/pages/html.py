@@ -8,6 +8,7 @@ removed), so nothing an author writes is ever interpreted as HTML or Markdown.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from dataclasses import dataclass
@@ -31,12 +32,6 @@ CONTACTS_PAGE = "contacts/index.md"
 COMMUNICATIONS_PAGE = "communications.md"
 SYSTEMS_PAGE = "systems/index.md"
 
-_PHONE_ICON = (
-    '<svg class="rp-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24">'
-    '<path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 '
-    "1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 "
-    '3.6.1.3 0 .7-.2 1l-2.3 2.2Z"/></svg>'
-)
 
 
 def text(value: object) -> str:
@@ -129,6 +124,12 @@ def day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def front_matter(title: str) -> str:
+    """YAML front matter giving the page its (escaped) title: themes print titles as HTML,
+    and Material strips and unescapes tags in `<title>` unless `meta.title` is set."""
+    return f"---\ntitle: {json.dumps(attr(title))}\n---\n"
+
+
 def heading(level: int, anchor: str, content: str) -> str:
     """A heading with an id, so search results can point at it."""
     return f'<h{level} id="{attr(anchor)}">{content}</h{level}>'
@@ -160,11 +161,15 @@ def call_buttons(contact: Contact, *, sms: bool = False) -> str:
 def _call_link(contact: Contact, phone: Phone) -> str:
     label = PHONE_LABELS.get(phone.label, phone.label)
     return (
-        f'<a class="rp-call" href="{attr(phone.tel_uri)}">{_PHONE_ICON}'
+        f'<a class="rp-call" href="{attr(phone.tel_uri)}">'
         f'<span class="rp-call__text"><span class="rp-call__who">Call {text(contact.name)}'
-        f'</span> <span class="rp-call__num">{text(label)} {text(phone.display_full)}</span>'
-        "</span></a>"
+        f'</span> <span class="rp-call__num">{text(label)} <span class="rp-nowrap">'
+        f"{text(phone.display)}</span>{_ext(phone)}</span></span></a>"
     )
+
+
+def _ext(phone: Phone) -> str:
+    return f' <span class="rp-nowrap">ext. {text(phone.ext)}</span>' if phone.ext else ""
 
 
 STATUS_TEXT = {
@@ -191,9 +196,11 @@ def steps(plan: Plan, items: list[Step], link: Linker, *, checklist: str = "") -
         number = index + 1
         parts = [f'<p class="rp-step__do">{text(step.do)}</p>']
         if step.who:
-            parts.append(f'<p class="rp-step__who"><strong>Who:</strong> {person(plan, step.who, link)}</p>')
+            who = person(plan, step.who, link)
+            parts.append(f'<p class="rp-step__who"><strong>Who:</strong> {who}</p>')
         if step.call:
-            parts.append(f'<p class="rp-step__call"><strong>Call:</strong> {person(plan, step.call, link)}</p>')
+            call = person(plan, step.call, link)
+            parts.append(f'<p class="rp-step__call"><strong>Call:</strong> {call}</p>')
             contact = plan.person(step.call)
             if contact is not None:
                 parts.append(call_buttons(contact))

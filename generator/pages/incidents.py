@@ -9,6 +9,7 @@ from generator.pages.html import (
     Linker,
     day,
     duration,
+    front_matter,
     heading,
     incident_page,
     person,
@@ -54,7 +55,11 @@ def _open_actions(incident: Incident) -> str:
 
 
 def render(plan: Plan, incident: Incident, link: Linker) -> str:
-    blocks = [heading(1, "incident", text(incident.title)), f"<p>{day(incident.date)}</p>"]
+    blocks = [
+        front_matter(incident.title),
+        heading(1, "incident", text(incident.title)),
+        f"<p>{day(incident.date)}</p>",
+    ]
     systems = [plan.systems[s] for s in incident.systems if s in plan.systems]
     if systems:
         names = ", ".join(f'<a href="{link(system_page(s.id))}">{text(s.name)}</a>' for s in systems)
@@ -102,7 +107,11 @@ def _actions(plan: Plan, actions: list[Action], link: Linker) -> str:
         else:
             due = f", due {day(action.due)}" if action.due else ""
             badge = f'<span class="rp-badge rp-badge--stale">open{due}</span>'
-        owner = f" <span class=\"rp-muted\">Owner: {person(plan, action.owner, link)}</span>" if action.owner else ""
+        owner = (
+            f' <span class="rp-muted">Owner: {person(plan, action.owner, link)}</span>'
+            if action.owner
+            else ""
+        )
         items.append(f"<li>{badge} {text(action.do)}{owner}</li>")
     return f'<ul class="rp-actions">{"".join(items)}</ul>'
 

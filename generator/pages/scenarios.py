@@ -9,12 +9,41 @@ from generator.model import Plan, Scenario
 from generator.pages.html import (
     COMMUNICATIONS_PAGE,
     Linker,
+    front_matter,
     heading,
+    scenario_page,
     steps,
     system_page,
     text,
 )
 from generator.pages.messages import fill
+
+INDEX = "scenarios/index.md"  # only for plans with too many scenarios to list in the nav
+
+
+def render_index(plan: Plan, link: Linker) -> str:
+    return (
+        heading(1, "scenarios", "Scenarios")
+        + "\n\n<p class=\"rp-lead\">Pick what is happening.</p>\n\n"
+        + scenario_buttons(plan, link)
+        + "\n"
+    )
+
+
+def scenario_buttons(plan: Plan, link: Linker) -> str:
+    """Every scenario as a big button: its title and summary."""
+    buttons = []
+    for scenario in plan.scenarios:
+        summary = (
+            f'<span class="rp-scenario__summary">{text(scenario.summary)}</span>'
+            if scenario.summary
+            else ""
+        )
+        buttons.append(
+            f'<li><a class="rp-scenario" href="{link(scenario_page(scenario.id))}">'
+            f'<span class="rp-scenario__title">{text(scenario.title)}</span>{summary}</a></li>'
+        )
+    return f'<ul class="rp-scenarios">{"".join(buttons)}</ul>'
 
 
 def checklist_key(scenario: Scenario) -> str:
@@ -24,7 +53,7 @@ def checklist_key(scenario: Scenario) -> str:
 
 
 def render(plan: Plan, scenario: Scenario, link: Linker) -> str:
-    blocks = [heading(1, "scenario", text(scenario.title))]
+    blocks = [front_matter(scenario.title), heading(1, "scenario", text(scenario.title))]
     if scenario.summary:
         blocks.append(f'<p class="rp-lead">{text(scenario.summary)}</p>')
     affected = [plan.systems[s] for s in scenario.affects if s in plan.systems]
@@ -33,8 +62,9 @@ def render(plan: Plan, scenario: Scenario, link: Linker) -> str:
         blocks.append(f"<p><strong>Affects:</strong> {names}</p>")
     blocks += [
         heading(2, "steps", "Steps"),
-        f'<p class="rp-progress" data-rp-progress aria-live="polite">{len(scenario.steps)} steps. '
-        "Tick each one when it is done: the ticks stay on this device.</p>",
+        f'<p class="rp-progress" data-rp-progress aria-live="polite">{len(scenario.steps)} steps</p>',
+        "<p>Tick each step when it is done: the ticks stay on this phone or computer, even if "
+        "you close the page.</p>",
         steps(plan, scenario.steps, link, checklist=checklist_key(scenario)),
         '<p><button type="button" class="rp-button rp-button--secondary" data-rp-reset>'
         "Clear all ticks</button></p>",
@@ -44,7 +74,8 @@ def render(plan: Plan, scenario: Scenario, link: Linker) -> str:
 
 
 def _notify(plan: Plan, scenario: Scenario, systems: list[str], link: Linker) -> list[str]:
-    audiences = [plan.communications.audiences[a] for a in scenario.notify if a in plan.communications.audiences]
+    known = plan.communications.audiences
+    audiences = [known[a] for a in scenario.notify if a in known]
     if not audiences:
         return []
     system = ", ".join(systems)

@@ -10,6 +10,7 @@ from generator.pages.html import (
     contact_anchor,
     day,
     duration,
+    front_matter,
     heading,
     person,
     scenario_page,
@@ -52,6 +53,7 @@ def render_overview(plan: Plan, link: Linker) -> str:
 
 def render(plan: Plan, system: System, scenarios: list[Scenario], link: Linker) -> str:
     blocks = [
+        front_matter(system.name),
         heading(1, "system", text(system.name)),
         f'<p>{status_badge(system.restore_status)} <span class="rp-tier">Tier {system.tier}</span></p>',
         _facts(plan, system, link),

@@ -28,8 +28,9 @@ def escape(value: str) -> str:
 
 
 def tel_value(phone: Phone) -> str:
-    """E.164, with the extension after a `,` (a pause: phones dial it once the call connects)."""
-    return f"{phone.e164},{phone.ext}" if phone.ext else phone.e164
+    """E.164, with the extension as in RFC 3966 (``+448000140140;ext=2``); a comma would be
+    read as a list separator by vCard parsers."""
+    return f"{phone.e164};ext={phone.ext}" if phone.ext else phone.e164
 
 
 def _fold(line: str) -> str:
