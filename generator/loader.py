@@ -293,7 +293,7 @@ _SYNTAX_HINTS = {
 def _syntax_error(error: yaml.MarkedYAMLError, shown_as: str, text: str) -> LoadError:
     mark = error.problem_mark or error.context_mark
     problem = error.problem or error.context or "invalid YAML"
-    hint = _unclosed_quote_hint(text, mark) or next(
+    hint = _unclosed_quote_hint(text, mark) or _flow_value_hint(error, text) or next(
         (h for k, h in _SYNTAX_HINTS.items() if k in problem), "")
     line, column = _within(text, mark.line, mark.column) if mark else (1, 1)
     return _error(shown_as, line, column, f"YAML syntax error: {problem}", hint, code="yaml-syntax")
@@ -306,6 +306,19 @@ def _within(text: str, line: int, column: int) -> tuple[int, int]:
     if line >= len(lines):
         line, column = len(lines) - 1, len(lines[-1])
     return line + 1, min(column, len(lines[line])) + 1
+
+
+_FLOW_VALUE = re.compile(r":\s+[{\[][^}\]]*[}\]]\s*[^\s#,}\]]")
+
+
+def _flow_value_hint(error: yaml.MarkedYAMLError, text: str) -> str:
+    """A value such as `resolved: {organisation} fixed it` starts with a brace YAML reads as a mapping."""
+    lines = text.splitlines()
+    for mark in (error.context_mark, error.problem_mark):
+        if mark is not None and mark.line < len(lines) and _FLOW_VALUE.search(lines[mark.line]):
+            return ("a value that starts with `{` or `[` is read as a YAML mapping or list: "
+                    "put the whole value in quotes")
+    return ""
 
 
 def _unclosed_quote_hint(text: str, mark: yaml.Mark | None) -> str:

@@ -6,11 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-SECRET_KEY = re.compile(
-    r"(pass(word|wd|phrase|code)?|pwd|pin|pin_?code|secret|client_secret|token|auth_?token|"
-    r"access_?token|api_?key|private_?key|credentials?|otp|totp_?seed|recovery_?codes?)",
-    re.IGNORECASE,
-)
+_SECRET_WORDS = {
+    "password", "passwd", "passphrase", "passcode", "pwd", "pw", "pin", "pincode", "secret",
+    "token", "apikey", "credential", "credentials", "otp", "totp", "seed",
+}
+_SECRET_PAIRS = {("api", "key"), ("private", "key"), ("access", "key"), ("secret", "key"),
+                 ("door", "code"), ("alarm", "code"), ("access", "code"), ("safe", "code"),
+                 ("lock", "code"), ("recovery", "codes"), ("recovery", "code")}
+_KEY_PARTS = re.compile(r"[a-z]+|[0-9]+")
 
 _SECRET_VALUES = [
     (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a private key"),
@@ -20,8 +23,11 @@ _SECRET_VALUES = [
     (re.compile(r"\b[sr]k_(live|test)_[A-Za-z0-9]{16,}"), "a Stripe key"),
     (re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "a Google API key"),
     (re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"), "an access token"),
-    (re.compile(r"\b(password|passwd|passcode|pwd|pin|wi-?fi key)\s*[:=]\s*[^\s,.;]{3,}",
+    (re.compile(r"\b(password|passwd|passcode|passphrase|pwd|pw|pin|wi-?fi key)\s*[:=]\s*\S{3,}",
                 re.IGNORECASE), "a password"),
+    (re.compile(r"\b(password|passcode|passphrase)\s+(is|was)\s+\S*\d\S*", re.IGNORECASE), "a password"),
+    (re.compile(r"\b(pin|(door|alarm|safe|lock|access|entry|key ?safe) ?code)\s*(is\s+|[:=]\s*)?\d{4,}\b",
+                re.IGNORECASE), "a PIN or access code"),
 ]
 
 
@@ -34,7 +40,10 @@ def secret_in_text(text: str) -> str:
 
 
 def is_secret_key(key: str) -> bool:
-    return bool(SECRET_KEY.fullmatch(key.replace("-", "_")))
+    """`wifi_password`, `adminPassword`, `door-code`, `api_key`: keys a plan must never have."""
+    parts = _KEY_PARTS.findall(re.sub(r"([a-z])([A-Z])", r"\1 \2", key).lower())
+    return bool(_SECRET_WORDS & set(parts) or set(zip(parts, parts[1:], strict=False)) & _SECRET_PAIRS
+                or "".join(parts) in _SECRET_WORDS | {"apikey", "privatekey"})
 
 
 def walk(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:

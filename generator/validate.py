@@ -902,5 +902,6 @@ def _int(data: dict[str, Any], key: str, default: int) -> int:
 
 
 def _short(text: str, limit: int = 50) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` cut at a word boundary to about `limit` characters."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
