@@ -223,7 +223,12 @@ def incident_lead_call(plan: Plan) -> tuple[Contact, Phone] | None:
 
 
 def provider_fault_line(plan: Plan) -> tuple[Contact, Phone, str] | None:
-    """The vendor of the first tier-1 system (in recovery order) that has one, with its line."""
+    """The primary provider's line: a vendor named by a role (e.g. `tech_support`), else the
+    vendor of the first tier-1 system in recovery order that has one."""
+    for role, contact_id in plan.roles.items():
+        vendor = plan.contacts.get(contact_id)
+        if vendor and vendor.is_vendor and (phone := best_phone(vendor)):
+            return vendor, phone, plan.role_label(role)
     for system in plan.recovery_order:
         vendor = plan.contacts.get(system.vendor) if system.tier == 1 and system.vendor else None
         phone = best_phone(vendor) if vendor else None

@@ -109,9 +109,10 @@ def expected_qr_payloads(plan: Plan) -> list[str]:
     lead = plan.contacts[plan.roles["incident_lead"]]
     if lead.phones:
         payloads.append(lead.phones[0].tel_uri)
-    for system in plan.systems.values():
-        vendor = plan.contacts.get(system.vendor) if system.tier == 1 else None
-        if vendor and (phone := fault_line(vendor)):
+    role_vendors = [plan.contacts[c] for c in plan.roles.values() if plan.contacts[c].provides]
+    tier1_vendors = [plan.contacts[s.vendor] for s in plan.systems.values() if s.tier == 1 and s.vendor]
+    for vendor in role_vendors + tier1_vendors:  # the primary provider: named by a role, else tier 1
+        if phone := fault_line(vendor):
             payloads.append(phone.tel_uri)
             break
     return sorted(payloads)

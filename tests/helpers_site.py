@@ -1,0 +1,137 @@
+"""Helpers for the site's browser and accessibility tests: one build of the example plan per
+test session, a hostile copy of the plan, a phone-sized Chromium context and the page list."""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from generator import pages
+from generator.model import Plan
+from generator.pages.html import page_url
+from generator.validate import validate_project
+
+ROOT = Path(__file__).resolve().parents[1]
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+# Appended to every text field of the hostile plan: HTML, Markdown, a title breakout.
+PAYLOAD = ' </title><script>alert(1)</script><img src=x onerror=alert(2)> *bold* [x](javascript:alert(3)) & "q"'
+TEXT_KEYS = {
+    "organisation", "name", "role", "notes", "note", "provides", "account", "title", "summary",
+    "do", "expect", "if_not", "failover", "method", "impact", "root_cause", "initial", "update",
+    "resolved",
+}
+TEXT_LISTS = {"scope", "provider_call", "first_ten_minutes"}
+
+
+def build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """`recovery-plan build PROJECT --site-dir SITE`, as a plan author runs it."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "generator.cli", "build", str(project), "--site-dir", str(site)]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+@functools.cache
+def example_site() -> Path:
+    """The example plan built once per test session (removed when the session ends)."""
+    scratch = Path(tempfile.mkdtemp(prefix="recovery-plan-site-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    site = scratch / "site"
+    done = build(ROOT, site)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site
+
+
+def load_plan(project: Path) -> Plan:
+    result = validate_project(project)
+    assert result.plan is not None, [str(f) for f in result.errors]
+    return result.plan
+
+
+def page_paths(project: Path, plan: Plan) -> list[str]:
+    """Every page of the site (generated and the authors' own), as site-relative URLs."""
+    generated = pages.render_paths(plan)
+    own = pages.author_pages(project / "plans" / "pages")
+    return [page_url(src) for src in dict.fromkeys(generated + own)]
+
+
+def hostile_copy(target: Path) -> Path:
+    """A copy of the example plan with `PAYLOAD` appended to every text field."""
+    for part in ("plans", "contacts"):
+        shutil.copytree(ROOT / part, target / part)
+    for file in [*target.joinpath("plans").rglob("*.yaml"), *target.joinpath("contacts").rglob("*.yaml")]:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        file.write_text(
+            yaml.safe_dump(_poison(data), sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
+    return target
+
+
+def _poison(value: object, key: str = "") -> object:
+    if isinstance(value, dict):
+        return {k: _poison(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        if key in TEXT_LISTS:
+            return [f"{item}{PAYLOAD}" for item in value]
+        return [_poison(item, key) for item in value]
+    if isinstance(value, str) and key in TEXT_KEYS:
+        return value + PAYLOAD
+    return value
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under `folder` with its SHA-256."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# Elements of the page content that stick out of the viewport, unless they sit inside a box that
+# scrolls sideways on its own and itself fits; plus the document's own width.
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width) {
+    out.push(`document is ${document.documentElement.scrollWidth}px wide`);
+  }
+  for (const el of document.querySelectorAll(".md-header *, .md-content *")) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || !el.checkVisibility()) continue;
+    if (box.left >= -1 && box.right <= width + 1) continue;
+    let parent = el.parentElement;
+    let scrolls = false;
+    while (parent && parent !== document.body) {
+      const style = getComputedStyle(parent).overflowX;
+      if (style === "auto" || style === "scroll") {
+        const outer = parent.getBoundingClientRect();
+        scrolls = outer.left >= -1 && outer.right <= width + 1;
+        break;
+      }
+      parent = parent.parentElement;
+    }
+    if (!scrolls) out.push(`${el.tagName}.${el.className}: ${Math.round(box.left)}..${Math.round(box.right)}`);
+  }
+  return out;
+}"""
+
+# Tap targets smaller than 44 x 44 CSS pixels.
+SMALL_TARGETS_JS = """() => Array.from(
+  document.querySelectorAll("a.rp-call, input.rp-check, label.rp-done, .rp-button, a.rp-scenario")
+).filter((el) => el.checkVisibility()).map((el) => [el, el.getBoundingClientRect()])
+ .filter(([, box]) => box.width < 44 || box.height < 44)
+ .map(([el, box]) => `${el.className} ${Math.round(box.width)}x${Math.round(box.height)}`)"""
