@@ -23,8 +23,10 @@ _SECRET_VALUES = [
     (re.compile(r"\b[sr]k_(live|test)_[A-Za-z0-9]{16,}"), "a Stripe key"),
     (re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "a Google API key"),
     (re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"), "an access token"),
-    (re.compile(r"\b(password|passwd|passcode|passphrase|pwd|pw|pin|wi-?fi key)\s*[:=]\s*\S{3,}",
-                re.IGNORECASE), "a password"),
+    # `password: hunter22`, or a value of one word: `PIN: letmein`; not `password: see the safe`.
+    (re.compile(r"\b(password|passwd|passcode|passphrase|pwd|pw|pin|wi-?fi key)\s*[:=]\s*"
+                r"((?=[^\s,.;]*[0-9!@#$%^&*_+=?~])[^\s,.;]{3,}|[^\s,.;]{3,}[.!]?[ \t]*$)",
+                re.IGNORECASE | re.MULTILINE), "a password"),
     (re.compile(r"\b(password|passcode|passphrase)\s+(is|was)\s+\S*\d\S*", re.IGNORECASE), "a password"),
     (re.compile(r"\b(pin|(door|alarm|safe|lock|access|entry|key ?safe) ?code)\s*(is\s+|[:=]\s*)?\d{4,}\b",
                 re.IGNORECASE), "a PIN or access code"),

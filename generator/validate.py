@@ -62,6 +62,7 @@ PLAN_FILES = {  # the required files of plans/, and what each describes
     "communications.yaml": "the audiences to inform and the message templates",
 }
 YAML_SUFFIXES = (".yaml", ".yml")
+PLAN_FOLDERS = ("systems", "scenarios", "incidents", "pages")  # pages: the site's own Markdown
 UNREVIEWED_INCIDENT_DAYS = 7
 WARNING = Severity.WARNING
 
@@ -308,13 +309,26 @@ class _Run:
         return doc if doc is not None and self.mapping(doc, PLAN_FILES[file.name]) else None
 
     def warn_unknown_files(self, plans: Path) -> None:
+        where = "systems, scenarios and incidents go in plans/systems/, plans/scenarios/ and " \
+                "plans/incidents/"
         for file in sorted(plans.iterdir()):
-            if file.suffix in YAML_SUFFIXES and file.name not in PLAN_FILES:
+            if file.suffix.lower() in YAML_SUFFIXES and file.name not in PLAN_FILES:
                 guess = did_you_mean(file.name, PLAN_FILES)
                 self.findings.append(Finding(
                     _shown(file), 1, 1, WARNING, f"{file.name} is not a plan file and is ignored",
-                    guess or "systems, scenarios and incidents go in plans/systems/, "
-                    "plans/scenarios/ and plans/incidents/", "unknown-file"))
+                    guess or where, "unknown-file"))
+            elif file.is_dir() and file.name not in PLAN_FOLDERS and (inside := _yaml_files(file)):
+                guess = did_you_mean(file.name, PLAN_FOLDERS)
+                self.findings.append(Finding(
+                    _shown(inside[0]), 1, 1, WARNING, f"the folder plans/{file.name}/ is not a plan "
+                    "folder: the files in it are ignored", guess.replace("`?", "/`?") or where,
+                    "unknown-file"))
+        for folder in sorted(self.root.glob("contacts/*/")):
+            if inside := _yaml_files(folder):
+                self.findings.append(Finding(
+                    _shown(inside[0]), 1, 1, WARNING, f"contacts/{folder.name}/ is a folder: the "
+                    "files in it are ignored", "contacts are read only from the files directly in "
+                    "contacts/", "unknown-file"))
 
     # -- plan.yaml ---------------------------------------------------------------------------
 
@@ -858,7 +872,7 @@ def _shown(file: Path) -> str:
 def _yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(f for f in folder.iterdir() if f.suffix in YAML_SUFFIXES and f.is_file())
+    return sorted(f for f in folder.iterdir() if f.suffix.lower() in YAML_SUFFIXES and f.is_file())
 
 
 def _get_path(data: Any, path: tuple) -> Any:

@@ -53,7 +53,7 @@ def describe(value: object) -> str:
         return f"the number `{value}`"
     text = str(value)
     if re.fullmatch(r"[-+]?[0-9]+(\.[0-9]+)?", text):
-        return f"the text `\"{text}\"` (quoted)"
+        return f"the text `{text}`"  # quoted, or with a leading zero: not a number
     return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
 
 
@@ -103,7 +103,7 @@ def parse_datetime(value: object, today: date) -> datetime:
 
 
 def parse_duration(value: object) -> timedelta:
-    if value == 0 and not isinstance(value, bool):
+    if (value == 0 and not isinstance(value, bool)) or (isinstance(value, str) and value.strip() == "0"):
         return timedelta(0)
     text = value.strip().lower() if isinstance(value, str) else ""
     match = _DURATION.fullmatch(text) if text else None

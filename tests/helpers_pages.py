@@ -149,7 +149,9 @@ def sample_plan(payload: str = "") -> Plan:
         incidents=[incident],
         today=date(2026, 10, 5),
         findings=[
-            Finding("contacts/people.yaml", 12, 3, Severity.WARNING, t("Tom is stale."), t("Call him.")),
+            Finding(
+                "contacts/people.yaml", 12, 3, Severity.WARNING, t("`tom` is stale."), t("call him")
+            ),
             Finding("plans/systems/internet.yaml", 20, 5, Severity.WARNING, t("Restore failed.")),
         ],
     )

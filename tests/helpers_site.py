@@ -28,12 +28,12 @@ PHONE = {
     "device_scale_factor": 2,
 }
 # Appended to every text field of the hostile plan: HTML, Markdown, a title breakout.
-PAYLOAD = ' </title><script>alert(1)</script><img src=x onerror=alert(2)> *bold* [x](javascript:alert(3)) & "q"'
+PAYLOAD = '</title><script>alert(1)</script><img src=x onerror=alert(2)>*b*[x](javascript:alert(3))&"'
 TEXT_KEYS = {
     "organisation", "name", "role", "notes", "note", "provides", "account", "title", "summary",
-    "do", "expect", "if_not", "failover", "method", "impact", "root_cause", "initial", "update",
-    "resolved",
+    "do", "expect", "if_not", "failover", "method", "impact", "root_cause",
 }
+TEMPLATE_KEYS = {"initial", "update", "resolved"}  # under `templates:` (incidents have `resolved`)
 TEXT_LISTS = {"scope", "provider_call", "first_ten_minutes"}
 
 
@@ -69,27 +69,29 @@ def page_paths(project: Path, plan: Plan) -> list[str]:
 
 
 def hostile_copy(target: Path) -> Path:
-    """A copy of the example plan with `PAYLOAD` appended to every text field."""
+    """A copy of the example plan with `PAYLOAD` appended to every text field. No scenario goes
+    on the printed sheet: with longer text everywhere it would not fit on two pages."""
     for part in ("plans", "contacts"):
         shutil.copytree(ROOT / part, target / part)
     for file in [*target.joinpath("plans").rglob("*.yaml"), *target.joinpath("contacts").rglob("*.yaml")]:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        if file.parent.name == "scenarios":
+            data["on_paper"] = False
         file.write_text(
             yaml.safe_dump(_poison(data), sort_keys=False, allow_unicode=True), encoding="utf-8"
         )
     return target
 
 
-def _poison(value: object, key: str = "") -> object:
+def _poison(value: object, key: str = "", parent: str = "") -> object:
     if isinstance(value, dict):
-        return {k: _poison(v, str(k)) for k, v in value.items()}
+        return {k: _poison(v, str(k), key) for k, v in value.items()}
     if isinstance(value, list):
         if key in TEXT_LISTS:
             return [f"{item}{PAYLOAD}" for item in value]
-        return [_poison(item, key) for item in value]
-    if isinstance(value, str) and key in TEXT_KEYS:
-        return value + PAYLOAD
-    return value
+        return [_poison(item, key, parent) for item in value]
+    is_text = key in TEXT_KEYS or (key in TEMPLATE_KEYS and parent == "templates")
+    return value + PAYLOAD if isinstance(value, str) and is_text else value
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -101,15 +103,16 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-# Elements of the page content that stick out of the viewport, unless they sit inside a box that
-# scrolls sideways on its own and itself fits; plus the document's own width.
+# The document's width, and elements of the page content (Material's closed search box waits
+# off-screen in the header) that stick out of the viewport, unless they sit inside a box that
+# scrolls sideways on its own and itself fits.
 OVERFLOW_JS = """() => {
   const width = document.documentElement.clientWidth;
   const out = [];
   if (document.documentElement.scrollWidth > width) {
     out.push(`document is ${document.documentElement.scrollWidth}px wide`);
   }
-  for (const el of document.querySelectorAll(".md-header *, .md-content *")) {
+  for (const el of document.querySelectorAll(".md-content *")) {
     const box = el.getBoundingClientRect();
     if (!box.width || !box.height || !el.checkVisibility()) continue;
     if (box.left >= -1 && box.right <= width + 1) continue;
@@ -124,7 +127,8 @@ OVERFLOW_JS = """() => {
       }
       parent = parent.parentElement;
     }
-    if (!scrolls) out.push(`${el.tagName}.${el.className}: ${Math.round(box.left)}..${Math.round(box.right)}`);
+    const where = `${Math.round(box.left)}..${Math.round(box.right)}`;
+    if (!scrolls) out.push(`${el.tagName}.${el.getAttribute("class")}: ${where}`);
   }
   return out;
 }"""

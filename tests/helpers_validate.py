@@ -116,3 +116,42 @@ def case_root(case: Case, tmp: Path) -> Path:
 
 def dump_yaml(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def write_systems(root: Path, systems: dict[str, dict[str, Any]]) -> None:
+    """Replace the systems of the project at `root` (and what refers to them) with `systems`."""
+    folder = root / "plans" / "systems"
+    shutil.rmtree(folder)
+    folder.mkdir()
+    for ident, data in systems.items():
+        (folder / f"{ident}.yaml").write_text(dump_yaml(data), encoding="utf-8")
+    for name in ("scenarios", "incidents"):
+        for file in (root / "plans" / name).glob("*.yaml"):
+            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+            data["affects" if name == "scenarios" else "systems"] = sorted(systems)[:3]
+            file.write_text(dump_yaml(data), encoding="utf-8")
+
+
+def generated_systems(count: int, seed: int = 1) -> dict[str, dict[str, Any]]:
+    """`count` valid systems: tiers grow with the index, each depends on up to 3 earlier ones."""
+    import random
+
+    rng = random.Random(seed)
+    systems: dict[str, dict[str, Any]] = {}
+    for i in range(count):
+        tier = 1 + i * 4 // count
+        earlier = [f"system-{j}" for j in range(i) if systems[f"system-{j}"]["tier"] <= tier]
+        systems[f"system-{i}"] = {
+            "name": f"System {rng.randrange(10**6):06d}",
+            "tier": tier,
+            "owner": "bob",
+            "alternate": "alice",
+            "vendor": "netco",
+            "depends_on": sorted(rng.sample(earlier, min(len(earlier), rng.randrange(4)))),
+            "rto": "4h",
+            "rpo": "1h",
+            "backup": {"method": "Nightly copy",
+                       "restore_tests": [{"date": "2026-11-02", "result": "pass", "by": "bob"}]},
+            "recovery": [{"do": f"Restart system {i}.", "who": "deputy", "call": "netco"}],
+        }
+    return systems

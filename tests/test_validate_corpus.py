@@ -37,8 +37,8 @@ def plan_file_count(root: Path) -> int:
     """How many files the validator reads under `root`: its summary's "in K files"."""
     plans = [root / "plans" / name for name in ("plan.yaml", "communications.yaml")]
     kinds = [f for kind in ("systems", "scenarios", "incidents")
-             for f in (root / "plans" / kind).glob("*") if f.suffix in (".yaml", ".yml")]
-    contacts = [f for f in (root / "contacts").glob("*") if f.suffix in (".yaml", ".yml")]
+             for f in (root / "plans" / kind).glob("*") if f.suffix.lower() in (".yaml", ".yml")]
+    contacts = [f for f in (root / "contacts").glob("*") if f.suffix.lower() in (".yaml", ".yml")]
     return sum(p.is_file() for p in plans) + len(kinds) + len(contacts)
 
 

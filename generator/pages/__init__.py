@@ -34,8 +34,8 @@ NAV_LIST_MAX = 40
 
 
 def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
-    """The MkDocs `nav`: Start here, Scenarios, Systems, Contacts, Communications, Past
-    incidents, Plan health, then the author's own pages (src paths under `docs_dir`).
+    """The MkDocs `nav`: Start here, Scenarios, Systems, Contacts, Communications, the authors'
+    own pages (src paths under `docs_dir`, e.g. "where things are"), Past incidents, Plan health.
 
     Titles are HTML (as MkDocs themes treat them), so plan text in them is escaped.
     """
@@ -50,6 +50,8 @@ def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
          + [{attr(s.name): system_page(s.id)} for s in listed]}
     )
     nav += [{"Contacts": contacts.PAGE}, {"Communications": communications.PAGE}]
+    generated = set(render_paths(plan))
+    nav += [page for page in author_pages or [] if page not in generated]
     listed = [] if _long(plan.incidents) else plan.incidents
     nav.append(
         {"Past incidents": [{"All incidents": incidents.PAGE}]
@@ -57,8 +59,6 @@ def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
          + [{"Blank review template": incidents.TEMPLATE_PAGE}]}
     )
     nav.append({"Plan health": health.PAGE})
-    generated = set(render_paths(plan))
-    nav += [page for page in author_pages or [] if page not in generated]
     return nav
 
 

@@ -74,7 +74,8 @@ def _card(plan: Plan, contact: Contact, roles: list[str], link: Linker) -> str:
         lines.append(f"<p>{text(contact.notes)}</p>")
     lines.append(_verified(contact))
     lines.append(
-        f'<p><a href="{link(vcard_file(contact.id))}" download="{attr(contact.id)}.vcf">'
+        f'<p data-search-exclude><a href="{link(vcard_file(contact.id))}" '
+        f'download="{attr(contact.id)}.vcf">'
         f"Save {text(contact.name)} to your phone (vCard)</a></p>"
     )
     return heading(3, contact_anchor(contact.id), text(contact.name)) + "\n\n" + (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from generator.model import Finding, Plan, RestoreStatus
@@ -52,8 +53,8 @@ def render(plan: Plan, link: Linker) -> str:
         groups.setdefault(area(finding), []).append(finding)
     for index, (title, findings) in enumerate(groups.items(), start=1):
         items = "".join(
-            f'<li><p>{text(f.message)}</p><p class="rp-muted"><code>{text(f.path)}:{f.line}</code>'
-            + (f" · {text(f.hint)}" if f.hint else "")
+            f"<li><p>{_message(f.message)}</p><p class=\"rp-muted\"><code>{text(f.path)}:{f.line}</code>"
+            + (f" · {_message(f.hint)}" if f.hint else "")
             + "</p></li>"
             for f in findings
         )
@@ -62,6 +63,12 @@ def render(plan: Plan, link: Linker) -> str:
             f'<ul class="rp-findings">{items}</ul>',
         ]
     return "\n\n".join(blocks) + "\n"
+
+
+def _message(message: str) -> str:
+    """A validator message as HTML: escaped, capitalised, `quoted` parts as code."""
+    escaped = text(message[:1].upper() + message[1:])
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped)
 
 
 def _backups(plan: Plan) -> str:

@@ -210,7 +210,7 @@ def steps(plan: Plan, items: list[Step], link: Linker, *, checklist: str = "") -
             parts.append(f'<p class="rp-step__ifnot"><strong>If not:</strong> {text(step.if_not)}</p>')
         if checklist:
             parts.append(
-                f'<label class="rp-done"><input type="checkbox" class="rp-check" '
+                f'<label class="rp-done" data-search-exclude><input type="checkbox" class="rp-check" '
                 f'data-rp-step="{index}"> <span>Step {number} done</span> '
                 '<span class="rp-done__at" data-rp-done-at></span></label>'
             )

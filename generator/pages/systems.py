@@ -21,7 +21,7 @@ from generator.pages.html import (
 )
 
 PAGE = "systems/index.md"
-_COLUMNS = ("#", "System", "Tier", "Owner", "RTO", "RPO", "Backup")
+_COLUMNS = ("Order", "System", "Tier", "Owner", "RTO", "RPO", "Backup")
 
 
 def render_overview(plan: Plan, link: Linker) -> str:

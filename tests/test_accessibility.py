@@ -1,0 +1,53 @@
+"""WCAG 2.1 A and AA on every page of the site, in the light and the dark colour scheme, checked
+by axe-core (from npm, run inside Chromium on a phone-sized screen)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from helpers_pwa import launch, serving
+from helpers_site import PHONE, ROOT, example_site, load_plan, page_paths
+from playwright.sync_api import sync_playwright
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags},
+                                          resultTypes: ["violations"]});
+  return result.violations.map((v) => ({
+    rule: v.id,
+    help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + ": " + n.failureSummary),
+  }));
+}"""
+
+
+def axe_script() -> Path:
+    if not AXE.is_file():
+        if os.environ.get("RECOVERY_PLAN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{AXE} is missing: run `npm install`")
+        pytest.skip(f"{AXE} is missing: run `npm install`")
+    return AXE
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_meets_wcag_21_aa(scheme: str) -> None:
+    script = axe_script()
+    paths = page_paths(ROOT, load_plan(ROOT))
+    violations = {}
+    with serving(example_site()) as server, sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(**PHONE, color_scheme=scheme)
+        page = context.new_page()
+        for path in paths:
+            page.goto(server.url(path), wait_until="networkidle")
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.get_attribute("body", "data-md-color-scheme") == expected, path
+            page.add_script_tag(path=str(script))
+            found = page.evaluate(RUN_AXE, WCAG_TAGS)
+            if found:
+                violations[path] = found
+        browser.close()
+    assert violations == {}
