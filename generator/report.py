@@ -23,9 +23,21 @@ def print_findings(validation: Validation, output_format: str = "text", *, summa
         out.write("\n")
         return
     for finding in validation.findings:
-        out.write((_annotation(finding) if output_format == "github" else str(finding)) + "\n")
+        _write(out, (_annotation(finding) if output_format == "github" else str(finding)) + "\n")
     if summary:
         out.write(validation.summary() + "\n")
+
+
+def _write(out: TextIO, text: str) -> None:
+    """Write `text`, spelling out what the output's encoding cannot show (a console or a file in
+    a legacy code page): the findings matter more than a perfect arrow."""
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        text = text.replace("→", "->").replace("…", "...")
+        text = text.encode(encoding, "backslashreplace").decode(encoding, "replace")
+    out.write(text)
 
 
 def _annotation(finding) -> str:

@@ -180,7 +180,8 @@ def _finding(doc: Document, schema: dict[str, Any], error: Any, at: tuple) -> Fi
         return doc.finding(path, f"unknown key `{field}`", hint, code="unknown-key", key=True)
     if code == errors.BAD_TYPE.code:
         return doc.finding(path, f"`{field}` should be {_type_words(error.constraint)}, not "
-                                 f"{describe(error.value)}", _type_hint(error), code="wrong-type")
+                                 f"{describe(error.value)}", _type_hint(error, schema),
+                           code="wrong-type")
     if code in (errors.NOT_NULLABLE.code, errors.EMPTY_NOT_ALLOWED.code):
         return doc.finding(path, f"`{field}` is empty", EMPTY_HINTS.get(field, "give it a value, or "
                                  "remove the line if it is optional"), code="empty-value")
@@ -269,8 +270,16 @@ def _type_words(constraint: Any) -> str:
     return " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
 
 
-def _type_hint(error: Any) -> str:
+def _type_hint(error: Any, schema: dict[str, Any]) -> str:
     value, expected = error.value, error.constraint
+    if expected == "dict" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        rules = (_rules_at(schema, error.document_path) or {}).get("schema", {})
+        first = next((k for k, r in rules.items() if r.get("required")), None)
+        if first and isinstance(error.document_path[-1], int):
+            return f"write it as `- {first}: {value}`"
+    if (expected == "string" and isinstance(value, list) and value and isinstance(error.field, str)
+            and not isinstance(value[0], (dict, list))):
+        return f"give one value, e.g. `{error.field}: {value[0]}`"
     if expected == "boolean" and isinstance(value, str):
         return "write `true` or `false` (YAML words like yes/no/on/off are read as text here)"
     if expected == "string" and isinstance(value, (int, float, bool)):

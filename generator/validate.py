@@ -7,6 +7,7 @@ files: every problem becomes a located `Finding`. Only a project that is not the
 
 from __future__ import annotations
 
+import difflib
 import heapq
 import os
 import zoneinfo
@@ -258,6 +259,8 @@ class _Run:
         scenario_docs = self.load_kind("scenarios", "scenario")
         incident_docs = self.load_kind("incidents", "incident")
         contact_docs = []
+        if not (self.root / "contacts").is_dir():
+            self.missing_contacts()
         for file in _yaml_files(self.root / "contacts"):
             if doc := self.load(file):
                 contact_docs.append(doc)
@@ -307,6 +310,16 @@ class _Run:
             return None
         doc = self.load(file)
         return doc if doc is not None and self.mapping(doc, PLAN_FILES[file.name]) else None
+
+    def missing_contacts(self) -> None:
+        folders = [f.name for f in self.root.iterdir() if f.is_dir()]
+        close = difflib.get_close_matches("contacts", folders, n=1, cutoff=0.6)
+        self.findings.append(Finding(
+            _shown(self.root / "contacts") + "/", 1, 1, Severity.ERROR,
+            "the project has no contacts/ folder, so no one the plan names can be found",
+            f"rename `{close[0]}/` to `contacts/`" if close else "create contacts/ next to plans/, "
+            "with files such as contacts/people.yaml", "missing-file"))
+        self.unknowable.update(("contact", "who"))  # not reported once more for each reference
 
     def warn_unknown_files(self, plans: Path) -> None:
         where = "systems, scenarios and incidents go in plans/systems/, plans/scenarios/ and " \
@@ -585,7 +598,7 @@ class _Run:
             self.report(doc, ("depends_on", system.depends_on.index(ident)),
                         f"`{ident}` depends on itself", "remove it from its own `depends_on`",
                         code="cycle")
-        if tier == 1 and not system.alternate:
+        if tier == 1 and not system.alternate and not data.get("alternate"):
             self.report(doc, (), f"the tier-1 system `{ident}` has no `alternate`",
                         "name who takes over when the owner is away: `alternate: <who>`",
                         code="no-alternate", severity=WARNING)
@@ -650,6 +663,7 @@ class _Run:
                 ident = parse_id(key, "audience")
             except BadValue as bad:
                 self.report(doc, ("audiences", key), bad.message, bad.hint, code="bad-id", key=True)
+                self.known["audience"].add(suggest_id(key))  # references use the id it will have
                 continue
             self.known["audience"].add(ident)
             if not isinstance(item, dict):

@@ -70,7 +70,11 @@ def materialise(case: Case, target: Path) -> Path:
             line = b"# " + b"padding " * 12 + b"\n"
             file.write(line * (size // len(line) + 1))
     for name in case.remove:
-        (target / name).unlink()
+        path = target / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
     return target
 
 

@@ -239,3 +239,14 @@ def test_today_from_the_environment(tmp_path: Path) -> None:
     contacts = sum(len(yaml.safe_load(f.read_text())) for f in (BASE / "contacts").glob("*.yaml"))
     assert stale == contacts  # every contact of the base plan was verified in 2026
     assert any("last restore test of `accounts`" in f for f in found)
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+def test_output_in_a_legacy_encoding(encoding: str, tmp_path: Path) -> None:
+    """A console or log file that cannot show `→` still gets every finding."""
+    case = next(c for c in CASES if c.name == "dependency-cycle")
+    root = materialise(case, tmp_path / "plan")
+    run = run_cli(*validate_args(), cwd=root, env={"PYTHONIOENCODING": encoding})
+    assert_no_traceback(run.stdout, run.stderr)
+    assert run.code == 1 and run.stderr == ""
+    assert run.body == case.output.replace("→", "->")

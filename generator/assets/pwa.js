@@ -142,6 +142,33 @@
     window.addEventListener("online", () => checkForUpdate(registration));
   }
 
+  /* ---- downloads (vCards, PDFs): Chromium fetches an <a download> past the worker, so
+     offline it would fail. Fetch the file through the worker instead, and save that. ---- */
+
+  async function saveThroughWorker(event) {
+    const link = event.target instanceof Element ? event.target.closest("a[download]") : null;
+    if (!link || event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (link.protocol === "blob:" || link.origin !== window.location.origin) return; // ours
+    if (!navigator.serviceWorker?.controller) return;
+    event.preventDefault();
+    try {
+      const response = await fetch(link.href);
+      if (!response.ok) throw new Error(`${response.status}`);
+      const url = URL.createObjectURL(await response.blob());
+      const copy = document.createElement("a");
+      copy.href = url;
+      copy.download = link.getAttribute("download") || link.pathname.split("/").pop();
+      document.body.append(copy);
+      copy.click();
+      copy.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (error) {
+      window.location.assign(link.href); // not in the offline copy: let the browser try
+    }
+  }
+
+  document.addEventListener("click", saveThroughWorker);
   renderFreshness();
   window.addEventListener("online", renderFreshness);
   window.addEventListener("offline", renderFreshness);

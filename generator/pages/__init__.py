@@ -141,7 +141,7 @@ def render(plan: Plan, *, directory_urls: bool = True) -> dict[str, str]:
         contacts.PAGE: contacts.render(plan, at(contacts.PAGE)),
         communications.PAGE: communications.render(plan, at(communications.PAGE)),
         incidents.PAGE: incidents.render_index(plan, at(incidents.PAGE)),
-        incidents.TEMPLATE_PAGE: incidents.render_template(plan, at(incidents.TEMPLATE_PAGE)),
+        incidents.TEMPLATE_PAGE: incidents.render_template(at(incidents.TEMPLATE_PAGE)),
         health.PAGE: health.render(plan, at(health.PAGE)),
     }
     if _long(plan.scenarios):

@@ -133,7 +133,7 @@ actions:
 """
 
 
-def render_template(plan: Plan, link: Linker) -> str:
+def render_template(link: Linker) -> str:
     """A form to print or fill in after an incident, and the YAML to record it in the plan."""
     fields = "".join(
         f'<div class="rp-blank"><p class="rp-blank__label">{label}</p><div class="rp-blank__box"></div></div>'
@@ -156,8 +156,8 @@ def render_template(plan: Plan, link: Linker) -> str:
     )
     return (
         heading(1, "review-template", "Post-incident review")
-        + "\n\n<p class=\"rp-lead\">Fill this in within a week of an incident, with everyone "
-        "involved, while memories are fresh. Blame the process, not people.</p>\n\n"
+        + "\n\n<p class=\"rp-lead\">Print this page and fill it in within a week of an incident, "
+        "with everyone involved, while memories are fresh. Blame the process, not people.</p>\n\n"
         + f'<div class="rp-blanks">{fields}</div>\n\n'
         + heading(2, "review-actions", "Prevention actions")
         + '\n\n<table class="rp-table rp-table--blank"><thead><tr><th scope="col">Action</th>'

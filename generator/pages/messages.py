@@ -15,7 +15,6 @@ BLANKS = {
     "next_update": "[next update]",
     "system": "[what is down]",
 }
-assert set(BLANKS) == set(PLACEHOLDERS)
 
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 

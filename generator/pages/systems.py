@@ -21,6 +21,7 @@ from generator.pages.html import (
 )
 
 PAGE = "systems/index.md"
+_RESULT_BADGE = {"pass": "tested", "partial": "stale", "fail": "failed"}
 _COLUMNS = ("Order", "System", "Tier", "Owner", "RTO", "RPO", "Backup")
 
 
@@ -126,8 +127,8 @@ def _backup(plan: Plan, system: System, link: Linker) -> str:
     out = [f"<p><strong>Method:</strong> {text(backup.method)}</p>", f"<p>{_status_text(plan, system)}</p>"]
     if backup.restore_tests:
         rows = "".join(
-            f'<tr><td data-label="Date">{day(t.date)}</td>'
-            f'<td data-label="Result"><span class="rp-result rp-result--{text(t.result)}">'
+            f'<tr><td data-label="Date">{day(t.date)}</td><td data-label="Result">'
+            f'<span class="rp-badge rp-badge--{_RESULT_BADGE.get(t.result, "failed")}">'
             f"{text(t.result)}</span></td>"
             f'<td data-label="By">{person(plan, t.by, link) if t.by else ""}</td>'
             f'<td data-label="Took">{duration(t.duration)}</td>'
