@@ -20,6 +20,7 @@ from helpers_pwa import (
     serving,
     worker_version,
 )
+from playwright.sync_api import expect, sync_playwright
 
 from generator.model import Plan
 from generator.validate import validate_project
@@ -62,8 +63,6 @@ def site(project: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def playwright():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         yield p
 
@@ -201,6 +200,9 @@ def test_under_a_sub_path(browser, site: Path, plan: Plan) -> None:
         page = context.new_page()
         caches = install_offline_copy(page, server.url())
         assert caches == [f"recovery-plan {server.base} {worker_version(site)}"]
+        server.stop()  # the office Wi-Fi is up, the internet is not: the phone thinks it is online
+        open_page(page, server.url("contacts/"))
+        expect(page.locator("#rp-freshness")).to_contain_text("offline copy")
         go_offline(context, server)
         visit_every_page(page, server, site)
         search(page, server, plan)
@@ -244,11 +246,17 @@ def test_a_new_deploy_is_offered_then_shown(browser, project: Path, site: Path, 
             scenario.write_text(original, "utf-8")
         assert worker_version(served) != old_version
 
-        page.goto(server.url(url))  # the next visit: still the old plan, and an offer
+        # A page left open (a phone in a pocket) looks again when it comes back into view.
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
         prompt = page.locator("#rp-update")
+        prompt.get_by_role("button", name="Reload").wait_for(timeout=20_000)
+        assert page.locator("h1").inner_text() == old_title
+
+        page.goto(server.url(url))  # the next visit: still the old plan, and the offer
         prompt.get_by_role("button", name="Reload").wait_for(timeout=20_000)
         assert "A newer version of the plan is available" in prompt.inner_text()
         assert page.locator("h1").inner_text() == old_title  # nothing swapped under the reader
+        assert "offline copy" not in page.locator("#rp-freshness").inner_text()
         new_cache = f"recovery-plan {server.base} {worker_version(served)}"
         assert sorted(page.evaluate(SITE_CACHES)) == sorted([*old_caches, new_cache])
 
