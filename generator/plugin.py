@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator import atomic, independence, pages, printsheet, pwa
 from generator.config import RecoveryPlanConfig
@@ -65,8 +67,11 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.plan is not None
+        in_nav = set(_nav_paths(config.nav or []))
         for uri, content in pages.render(self.plan, directory_urls=config.use_directory_urls).items():
-            files.append(File.generated(config, uri, content=content))
+            # a large plan lists only overview pages in the nav; the others are linked from them
+            inclusion = InclusionLevel.INCLUDED if uri in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         return files
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
@@ -97,6 +102,17 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.final_site_dir is not None:
             atomic.discard_staging(self.final_site_dir)
+
+
+def _nav_paths(nav: list[Any]) -> Iterator[str]:
+    """Every page path named in a MkDocs `nav` structure."""
+    for item in nav:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            if isinstance(value, list):
+                yield from _nav_paths(value)
+            elif isinstance(value, str):
+                yield value
 
 
 def _log_findings(findings: list[Finding]) -> None:

@@ -29,10 +29,12 @@ from generator.model import (
     Scenario,
     Severity,
     Step,
+    System,
 )
 
 PAPERS = {"A4": "A4 portrait", "Letter": "letter portrait"}  # plan.site.paper -> CSS page size
 MAX_PAGES = 2
+PAPER_SYSTEMS = 12  # a larger plan prints the first 12 of its recovery order, the rest is online
 LINE_PX = 14.4  # one line of body text (9 pt x 1.2) in CSS pixels: the unit of "lines over"
 HERE = Path(__file__).parent
 PLACEHOLDER_WORDS = {
@@ -154,6 +156,7 @@ class Sheet:
     expect: str
     warnings: list[str]
     systems: list[dict[str, Any]]
+    systems_more: int  # systems left off the sheet (they are on the site)
     scenarios: list[ScenarioBlock]
     vendors: list[dict[str, Any]]
     message: dict[str, Any]
@@ -189,8 +192,9 @@ def sheet(plan: Plan) -> Sheet:
                 "vendor": _name(plan, system.vendor),
                 "rto": duration(system.rto),
             }
-            for system in plan.recovery_order
+            for system in paper_systems(plan)
         ],
+        systems_more=len(plan.systems) - len(paper_systems(plan)),
         scenarios=[_scenario_block(plan, scenario) for scenario in printed],
         vendors=[_vendor_row(plan, vendor) for vendor in key_vendors(plan, printed)],
         message=_message(plan),
@@ -199,6 +203,12 @@ def sheet(plan: Plan) -> Sheet:
 
 def _papers_first(configured: str) -> list[str]:
     return [configured, *(p for p in PAPERS if p != configured)]
+
+
+def paper_systems(plan: Plan) -> list[System]:
+    """The recovery order on paper: every system of a small plan; of a large one, the first
+    `PAPER_SYSTEMS` in recovery order (tier 1 first), the rest being on the site."""
+    return plan.recovery_order[:PAPER_SYSTEMS]
 
 
 def printed_scenarios(plan: Plan) -> list[Scenario]:
@@ -229,7 +239,7 @@ def provider_fault_line(plan: Plan) -> tuple[Contact, Phone, str] | None:
         vendor = plan.contacts.get(contact_id)
         if vendor and vendor.is_vendor and (phone := best_phone(vendor)):
             return vendor, phone, plan.role_label(role)
-    for system in plan.recovery_order:
+    for system in paper_systems(plan):
         vendor = plan.contacts.get(system.vendor) if system.tier == 1 and system.vendor else None
         phone = best_phone(vendor) if vendor else None
         if vendor and phone:
@@ -285,7 +295,7 @@ def _people(plan: Plan, printed: list[Scenario]) -> list[PersonRow]:
     for role, contact_id in plan.roles.items():
         roles.setdefault(contact_id, []).append(plan.role_label(role))
     named = [plan.roles[r] for r in plan.roles]
-    for system in plan.recovery_order:
+    for system in paper_systems(plan):
         named += [system.owner, system.alternate]
     for scenario in printed:
         for step in scenario.steps:
@@ -331,7 +341,7 @@ def _scenario_block(plan: Plan, scenario: Scenario) -> ScenarioBlock:
 
 def key_vendors(plan: Plan, printed: list[Scenario]) -> list[Contact]:
     """Vendors that support a system (in recovery order) or are called in a printed step."""
-    ids = [system.vendor for system in plan.recovery_order if system.vendor]
+    ids = [system.vendor for system in paper_systems(plan) if system.vendor]
     ids += [step.call for scenario in printed for step in scenario.steps if step.call]
     vendors: list[Contact] = []
     for who in ids:
@@ -362,7 +372,7 @@ def _vendor_row(plan: Plan, vendor: Contact) -> dict[str, Any]:
 def sheet_contacts(plan: Plan, printed: list[Scenario]) -> list[Contact]:
     """Every contact whose details the sheet prints."""
     ids = list(plan.roles.values())
-    ids += [w for s in plan.recovery_order for w in (s.owner, s.alternate, s.vendor) if w]
+    ids += [w for s in paper_systems(plan) for w in (s.owner, s.alternate, s.vendor) if w]
     ids += [w for sc in printed for st in sc.steps for w in (st.who, st.call) if w]
     vendors = key_vendors(plan, printed)
     ids += [e for v in vendors for e in v.escalation]
@@ -378,7 +388,7 @@ def paper_warnings(plan: Plan, printed: list[Scenario]) -> list[str]:
     """Backups that may not restore and contact details that may be out of date."""
     warnings = []
     every = plan.review.restore_test_every_days
-    for system in plan.recovery_order:
+    for system in paper_systems(plan):
         last = system.backup.last_test if system.backup else None
         status = system.restore_status
         if system.backup is None:

@@ -7,7 +7,13 @@ Versioning: the worker's version is a hash of every precached file. The page ban
 build time (``config.extra.recovery_plan["built"]``), which would give every rebuild a new version
 and every reader a pointless "newer version" prompt; so that value is left out of the hash. An
 unchanged plan rebuilt later yields a byte-identical ``sw.js``: readers keep their copy, whose
-banner still shows when that content was first built.
+banner still shows when that content was first built (``SOURCE_DATE_EPOCH`` pins the time).
+
+Freshness is revalidated per version, not per page: pages come from the cache at once, and the
+page script asks for a new ``sw.js`` on every visit and whenever the page comes back into view.
+A new version is precached completely, then offered ("A newer version of the plan is available
+— Reload"); refreshing single pages in the background would mix two versions of the plan in one
+cache and swap content without asking.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from html import escape
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -58,13 +65,20 @@ def _css_primaries(config: MkDocsConfig) -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
     for css in config.extra_css:
         path = Path(config.site_dir, str(css))
-        if not path.is_file():
-            continue
-        for selector, body in CSS_RULE.findall(path.read_text(encoding="utf-8")):
-            colour = CSS_PRIMARY.search(body)
-            attrs = dict(CSS_ATTR.findall(selector))
-            if colour and "primary" in attrs:
-                found[(attrs.get("scheme", ""), attrs["primary"])] = colour.group(1).lower()
+        if path.is_file():
+            found.update(_primaries_in(str(path), path.stat().st_mtime_ns))
+    return found
+
+
+@lru_cache(maxsize=16)
+def _primaries_in(path: str, _mtime_ns: int) -> dict[tuple[str, str], str]:
+    """The header colours one stylesheet sets (cached: every page's head asks)."""
+    found = {}
+    for selector, body in CSS_RULE.findall(Path(path).read_text(encoding="utf-8")):
+        colour = CSS_PRIMARY.search(body)
+        attrs = dict(CSS_ATTR.findall(selector))
+        if colour and "primary" in attrs:
+            found[(attrs.get("scheme", ""), attrs["primary"])] = colour.group(1).lower()
     return found
 
 

@@ -137,8 +137,13 @@ def page_urls(site_dir: Path) -> list[str]:
 
 
 WAIT_FOR_OFFLINE_COPY = """async () => {
-  const registration = await navigator.serviceWorker.ready;
+  const deadline = Date.now() + 60000;
+  const registration = await Promise.race([
+    navigator.serviceWorker.ready,
+    new Promise((_, reject) => setTimeout(() => reject(new Error("no service worker")), 60000)),
+  ]);
   while (registration.active.state !== "activated" || !navigator.serviceWorker.controller) {
+    if (Date.now() > deadline) throw new Error("the service worker never took control");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return (await caches.keys()).filter((name) => name.startsWith("recovery-plan "));

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from helpers_pwa import (
     CHROMIUM_ARGS,
+    install_offline_copy,
     launch,
     page_urls,
     precache_list,
@@ -257,8 +258,7 @@ def test_chromium_finds_the_app_installable(site: Path) -> None:
             profile, executable_path=require_chromium(), args=CHROMIUM_ARGS, viewport=PHONE
         )
         page = context.new_page()
-        page.goto(server.url())
-        page.evaluate("navigator.serviceWorker.ready")
+        install_offline_copy(page, server.url())
         cdp = context.new_cdp_session(page)
         manifest = cdp.send("Page.getAppManifest")
         assert manifest["url"] == server.url("manifest.webmanifest")
