@@ -36,6 +36,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.plan: Plan | None = None
         self.root = Path(".")
         self.final_site_dir: Path | None = None
+        self.sheet: printsheet.PendingSheet | None = None
         self.validation: Validation | None = None  # set by `recovery-plan build` to skip a re-run
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -60,6 +61,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         config.extra_css.append(pages.CSS)
         config.extra_javascript.append(pages.JS)
         pwa.add_theme_overrides(config)
+        self.sheet = printsheet.start(self.plan)  # laid out while MkDocs renders the pages
         if self.command == "build" and self.config.atomic:
             self.final_site_dir = Path(config.site_dir)
             config.site_dir = atomic.staging_dir(self.final_site_dir)
@@ -87,8 +89,9 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.plan is not None
         site_dir = Path(config.site_dir)
-        problems = printsheet.write(site_dir, self.plan)
-        pwa.write(site_dir, self.plan, config)
+        assert self.sheet is not None
+        problems = self.sheet.write(site_dir)
+        pwa.write(site_dir, self.plan, config, preview=self.command == "serve")
         problems += independence.check_site(site_dir, self.plan)
         _log_findings(problems)
         errors = [p for p in problems if p.severity is Severity.ERROR]

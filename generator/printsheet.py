@@ -8,9 +8,10 @@ with a message that says what to shorten; the other size only warns.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import re
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from generator.model import (
     Step,
     System,
 )
+from generator.values import human_duration as duration
 
 PAPERS = {"A4": "A4 portrait", "Letter": "letter portrait"}  # plan.site.paper -> CSS page size
 MAX_PAGES = 2
@@ -51,25 +53,53 @@ def pdf_name(paper: str) -> str:
     return f"recovery-plan-{paper}.pdf"
 
 
+def start(plan: Plan) -> PendingSheet:
+    """Begin laying out the sheet at both paper sizes, each in a process of its own, so that
+    it runs while the rest of the site is built."""
+    pool = _pool()
+    return PendingSheet(plan, {p: pool.submit(_render, plan, p) for p in _papers_first(plan.site.paper)})
+
+
 def write(site_dir: Path, plan: Plan) -> list[Finding]:
     """Write the sheet into `site_dir`; return an error finding when it needs over two pages."""
+    return start(plan).write(site_dir)
+
+
+@dataclass
+class PendingSheet:
+    plan: Plan
+    jobs: dict[str, Future[tuple[str, bytes | None, Finding | None]]]
+
+    def write(self, site_dir: Path) -> list[Finding]:
+        """Wait for the layouts; write print/index.html and the PDFs unless the configured paper
+        size needs more than two pages (then write nothing and return the error)."""
+        results = {paper: job.result() for paper, job in self.jobs.items()}
+        findings = [finding for _, _, finding in results.values() if finding]
+        if any(f.severity is Severity.ERROR for f in findings):
+            return findings
+        page = site_dir / "print" / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(results[self.plan.site.paper][0], encoding="utf-8")
+        for paper, (_, pdf, _) in results.items():
+            if pdf is not None:
+                (site_dir / pdf_name(paper)).write_bytes(pdf)
+        return findings
+
+
+@cache
+def _pool() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=len(PAPERS), mp_context=multiprocessing.get_context("spawn"))
+
+
+def _render(plan: Plan, paper: str) -> tuple[str, bytes | None, Finding | None]:
+    """The sheet at one paper size: its HTML, its PDF (None when it does not fit), its fit finding."""
     from weasyprint import HTML  # imported here: loading Pango costs time only when printing
 
-    shown = sheet(plan)
-    pages = {paper: _render(shown, paper) for paper in _papers_first(plan.site.paper)}
-    documents = {paper: HTML(string=page).render() for paper, page in pages.items()}
-    findings = [
-        finding
-        for paper, document in documents.items()
-        if (finding := fit_finding(plan, paper, measure(document)))
-    ]
-    if any(f.severity is Severity.ERROR for f in findings):
-        return findings
-    (site_dir / "print").mkdir(parents=True, exist_ok=True)
-    (site_dir / "print" / "index.html").write_text(pages[plan.site.paper], encoding="utf-8")
-    for paper, document in documents.items():
-        document.write_pdf(site_dir / pdf_name(paper))
-    return findings
+    page = render_html(plan, paper)
+    document = HTML(string=page).render()
+    finding = fit_finding(plan, paper, measure(document))
+    fits = finding is None or finding.severity is not Severity.ERROR
+    return page, document.write_pdf() if fits else None, finding
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -88,10 +118,10 @@ def _environment() -> jinja2.Environment:
 
 def render_html(plan: Plan, paper: str) -> str:
     """The standalone sheet for one paper size (A4 or Letter)."""
-    return _render(sheet(plan), paper)
+    return _page(sheet(plan), paper)
 
 
-def _render(shown: Sheet, paper: str) -> str:
+def _page(shown: Sheet, paper: str) -> str:
     css = Markup((HERE / "assets" / "print.css").read_text(encoding="utf-8"))
     template = _environment().get_template("print.html")
     return template.render(s=shown, page_size=PAPERS[paper], css=css)
@@ -453,18 +483,6 @@ def _message(plan: Plan) -> dict[str, Any]:
         "note": " ".join(x for x in note if x),
         "update_every": duration(plan.communications.update_every),
     }
-
-
-def duration(value: timedelta | None) -> str:
-    """`4h`, `30m`, `2d`, `1h 30m`; "" when not given."""
-    if value is None:
-        return ""
-    minutes = int(value.total_seconds() // 60)
-    if minutes == 0:
-        return "0"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    return " ".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n)
 
 
 # --- the fit check -------------------------------------------------------------------------------

@@ -220,13 +220,17 @@ def worker_script(version: str, paths: list[str]) -> str:
     )
 
 
-def write(site_dir: Path, plan: Plan, config: MkDocsConfig) -> None:
+def write(site_dir: Path, plan: Plan, config: MkDocsConfig, *, preview: bool = False) -> None:
     """Write the icons, manifest.webmanifest, pwa.js and sw.js (precaching every file of the
-    site): call after every other file of the site has been written."""
+    site): call after every other file of the site has been written. A live `preview` gets a
+    worker that clears any offline copy instead, so each reload shows the files as they are."""
     icons.write(site_dir, plan.organisation, theme_colours(config)[0][1])
     text = json.dumps(manifest(plan, config), indent=2, ensure_ascii=False) + "\n"
     (site_dir / MANIFEST).write_text(text, encoding="utf-8")
     (site_dir / PAGE_SCRIPT).write_bytes(_asset(PAGE_SCRIPT))
+    if preview:
+        (site_dir / WORKER).write_bytes(_asset("sw-preview.js"))
+        return
     paths = precache_files(site_dir)
     built = str(config.extra.get("recovery_plan", {}).get("built", ""))
     version = content_version(site_dir, paths, volatile=[built])

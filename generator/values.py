@@ -126,6 +126,25 @@ def format_duration(value: timedelta) -> str:
     return "".join(parts) or "0"
 
 
+def human_duration(value: timedelta | None) -> str:
+    """`timedelta(hours=1, minutes=30)` -> "1 h 30 min"; None -> ""."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    if minutes == 0:
+        return "0"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} day" + ("s" if days > 1 else ""))
+    if hours:
+        parts.append(f"{hours} h")
+    if mins:
+        parts.append(f"{mins} min")
+    return " ".join(parts)
+
+
 def parse_phone(number: object, region: str, label: str = "other", ext: object = "") -> Phone:
     text = str(number).strip() if isinstance(number, (str, int)) and not isinstance(number, bool) else ""
     if not text:

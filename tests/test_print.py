@@ -1,44 +1,29 @@
 """The printed sheet: two pages at A4 and Letter, scannable QR codes, full phone numbers, escaping.
 
-The example plan is built once for the module; a copy of it, with hostile text and Letter paper,
+The example plan is built once for the test session; a copy of it, with hostile text and Letter paper,
 is built once more, and then made too long to check that the build fails and changes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import io
-import os
 import re
 import shutil
 import subprocess
-import sys
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 from helpers_pages import XSS, sample_plan
+from helpers_pwa import launch, serving
+from helpers_site import ROOT, build, example_site, load_plan, snapshot
 from pypdf import PdfReader
 
 from generator import printsheet
 from generator.model import Contact, Phone, Plan, RestoreStatus
-from generator.validate import validate_project
 
-ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("plans", "contacts")  # a copy builds with the tool's built-in MkDocs config
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ORG_PAYLOAD = 'Harbour & <i>Sons</i> "Dental"'
 STEP_PAYLOAD = "Type <script>alert(1)</script> & press Enter"
 SECRET_WORDS = ("password", "passcode", "passphrase", "secret", "token", "api_key", "api key")
@@ -47,23 +32,10 @@ SECRET_WORDS = ("password", "passcode", "passphrase", "secret", "token", "api_ke
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    """`recovery-plan build PROJECT --site-dir SITE`, in a subprocess, as a plan author runs it."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "generator.cli", "build", str(project), "--site-dir", str(site)]
-    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
-
-
 def copy_project(target: Path) -> Path:
     for part in PROJECT_PARTS:
         shutil.copytree(ROOT / part, target / part)
     return target
-
-
-def load_plan(project: Path) -> Plan:
-    result = validate_project(project)
-    assert result.plan is not None, [str(f) for f in result.findings]
-    return result.plan
 
 
 def page_count(pdf: Path | bytes) -> int:
@@ -85,14 +57,6 @@ def decode_qr_codes(pdf: Path, workdir: Path) -> list[str]:
     images = sorted(str(p) for p in workdir.glob(f"{pdf.stem}*.png"))
     done = subprocess.run(["zbarimg", "--raw", "-q", *images], capture_output=True, text=True)
     return [line for line in done.stdout.splitlines() if line]
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def fault_line(vendor: Contact) -> Phone | None:
@@ -122,11 +86,8 @@ def expected_qr_payloads(plan: Plan) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Plan]:
-    site = tmp_path_factory.mktemp("print-example") / "site"
-    done = build(ROOT, site)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return site, load_plan(ROOT)
+def example() -> tuple[Path, Plan]:
+    return example_site(), load_plan(ROOT)
 
 
 def test_both_pdfs_fit_on_two_pages(example: tuple[Path, Plan]) -> None:
@@ -216,29 +177,18 @@ def test_every_qr_code_decodes_to_its_target(
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not CHROMIUM.exists():
-        if os.environ.get("RECOVERY_PLAN_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and RECOVERY_PLAN_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(p)
         yield browser
         browser.close()
 
 
 @pytest.fixture(scope="module")
 def served(example: tuple[Path, Plan]):
-    site, _ = example
-    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(example[0]) as server:
+        yield server.base
 
 
 def test_chromium_prints_the_same_number_of_pages(

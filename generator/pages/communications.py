@@ -12,11 +12,11 @@ from generator.pages.html import (
     attr,
     call_buttons,
     contact_anchor,
-    duration,
     heading,
     text,
 )
 from generator.pages.messages import BLANKS, fill
+from generator.values import human_duration as duration
 
 PAGE = "communications.md"
 _LIST_ATTR = ' list="rp-systems"'

@@ -9,8 +9,8 @@ from generator.pages.html import (
     call_buttons,
     contact_anchor,
     day,
-    duration,
     heading,
+    sla_promise,
     text,
 )
 
@@ -50,13 +50,8 @@ def _card(plan: Plan, contact: Contact, roles: list[str], link: Linker) -> str:
     lines += [f"<p>{a}</p>" for a in about if a]
     if contact.account:
         lines.append(f"<p><strong>Account:</strong> {text(contact.account)}</p>")
-    if contact.sla and (contact.sla.callback or contact.sla.restore):
-        parts = []
-        if contact.sla.callback:
-            parts.append(f"callback within {duration(contact.sla.callback)}")
-        if contact.sla.restore:
-            parts.append(f"restore within {duration(contact.sla.restore)}")
-        lines.append(f"<p><strong>Service level:</strong> {', '.join(parts)}</p>")
+    if promise := sla_promise(contact.sla):
+        lines.append(f"<p><strong>Service level:</strong> {promise}</p>")
     lines.append(call_buttons(contact, sms=not contact.is_vendor))
     if contact.email:
         lines.append(

@@ -12,10 +12,11 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from generator.model import Contact, Phone, Plan, RestoreStatus, Step
+from generator.model import SLA, Contact, Phone, Plan, RestoreStatus, Step
+from generator.values import human_duration
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -92,23 +93,14 @@ class Linker:
         return attr(rel + query + (f"#{anchor}" if anchor else ""))
 
 
-def duration(value: timedelta | None) -> str:
-    """`timedelta(hours=1, minutes=30)` -> "1 h 30 min"; None -> ""."""
-    if value is None:
-        return ""
-    minutes = int(value.total_seconds() // 60)
-    if minutes == 0:
-        return "0"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} day" + ("s" if days > 1 else ""))
-    if hours:
-        parts.append(f"{hours} h")
-    if mins:
-        parts.append(f"{mins} min")
-    return " ".join(parts)
+def sla_promise(sla: SLA | None) -> str:
+    """"calls back within 30 min and restores within 8 h." for a vendor's SLA; "" without one."""
+    promised = []
+    if sla and sla.callback:
+        promised.append(f"calls back within {human_duration(sla.callback)}")
+    if sla and sla.restore:
+        promised.append(f"restores within {human_duration(sla.restore)}")
+    return " and ".join(promised) + "." if promised else ""
 
 
 def when(value: datetime | None, plan: Plan) -> str:

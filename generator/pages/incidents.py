@@ -8,7 +8,6 @@ from generator.model import Action, Incident, Plan
 from generator.pages.html import (
     Linker,
     day,
-    duration,
     front_matter,
     heading,
     incident_page,
@@ -17,6 +16,7 @@ from generator.pages.html import (
     text,
     when,
 )
+from generator.values import human_duration as duration
 
 PAGE = "incidents/index.md"
 TEMPLATE_PAGE = "incidents/review_template.md"  # `_` cannot start or be in an incident id

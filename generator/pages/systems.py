@@ -9,16 +9,17 @@ from generator.pages.html import (
     call_buttons,
     contact_anchor,
     day,
-    duration,
     front_matter,
     heading,
     person,
     scenario_page,
+    sla_promise,
     status_badge,
     steps,
     system_page,
     text,
 )
+from generator.values import human_duration as duration
 
 PAGE = "systems/index.md"
 _RESULT_BADGE = {"pass": "tested", "partial": "stale", "fail": "failed"}
@@ -109,13 +110,8 @@ def _vendor(plan: Plan, vendor_id: str, link: Linker) -> str:
     ]
     if vendor.account:
         lines.append(f"<p><strong>Account:</strong> {text(vendor.account)}</p>")
-    if vendor.sla and (vendor.sla.callback or vendor.sla.restore):
-        promised = []
-        if vendor.sla.callback:
-            promised.append(f"calls back within {duration(vendor.sla.callback)}")
-        if vendor.sla.restore:
-            promised.append(f"restores within {duration(vendor.sla.restore)}")
-        lines.append(f"<p><strong>Service level:</strong> {' and '.join(promised)}.</p>")
+    if promise := sla_promise(vendor.sla):
+        lines.append(f"<p><strong>Service level:</strong> {promise}</p>")
     lines.append(call_buttons(vendor))
     return f'<div class="rp-card">{"".join(lines)}</div>'
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.model import Contact, Phone, Plan
-from generator.pages.html import duration
+from generator.values import human_duration as duration
 
 _TEL_TYPES = {
     "mobile": "CELL,VOICE",
