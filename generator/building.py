@@ -20,6 +20,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
 
+from generator.loader import shown_path  # noqa: E402
 from generator.report import print_findings  # noqa: E402
 from generator.validate import validate_project  # noqa: E402
 
@@ -74,7 +75,7 @@ def build_site(root: Path, site_dir: Path | None = None, today: str | None = Non
     except MkDocsException as error:
         print(f"Build failed: {error}", file=sys.stderr)
         return 1
-    print(f"Built {_shown(target)}/ in {time.monotonic() - started:.1f} s "
+    print(f"Built {shown_path(target)}/ in {time.monotonic() - started:.1f} s "
           f"({validation.summary()}).", file=sys.stderr)
     return 0
 
@@ -116,7 +117,7 @@ def build_many(folder: Path, out: Path, today: str | None, jobs: int) -> int:
             if result.status:
                 print(result.output.rstrip(), file=sys.stderr)
     failed = [r.name for r in results if r.status]
-    print(f"{len(results) - len(failed)} of {len(results)} plans built into {_shown(out)}/"
+    print(f"{len(results) - len(failed)} of {len(results)} plans built into {shown_path(out)}/"
           + (f"; failed: {', '.join(sorted(failed))}" if failed else ""), file=sys.stderr)
     return 1 if failed else 0
 
@@ -139,11 +140,6 @@ def _build_client(root: Path, site_dir: Path, today: str | None) -> ClientResult
 def _bar(done: int, total: int, width: int = 20) -> str:
     filled = round(width * done / total)
     return "[" + "#" * filled + "." * (width - filled) + "]"
-
-
-def _shown(path: Path) -> str:
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 class _StderrHandler(logging.StreamHandler):

@@ -35,6 +35,7 @@ from generator.hosts import (
     iter_urls,
     normalize_host,
 )
+from generator.loader import shown_path
 from generator.model import Finding, Plan, Severity
 
 PLAN_FILE = "plans/plan.yaml"
@@ -106,7 +107,7 @@ def check_site(site_dir: Path, plan: Plan) -> list[Finding]:
     """Errors for the site URL and for resources loaded from elsewhere; warnings for every
     page, manifest, worker or card that links to or requests a company-only host."""
     site = plan.site
-    findings = _site_url_findings(site.url, site.company_domains)
+    findings = _site_url_findings(site.url, site.company_domains, shown_path(plan.root / PLAN_FILE))
     checker = _Checker(HostScope(site.company_domains, site.expected_down), site.url)
     for path in _files(site_dir):
         scan = SCANNERS.get(path.suffix.lower())
@@ -118,7 +119,7 @@ def check_site(site_dir: Path, plan: Plan) -> list[Finding]:
     return _merge_repeats(findings)
 
 
-def _site_url_findings(url: str, company_domains: list[str]) -> list[Finding]:
+def _site_url_findings(url: str, company_domains: list[str], plan_file: str) -> list[Finding]:
     host = urlsplit(url).hostname or ""
     domain = company_domain_of(host, company_domains) if host else None
     if domain:
@@ -127,7 +128,7 @@ def _site_url_findings(url: str, company_domains: list[str]) -> list[Finding]:
         problem = "an intranet-only address that phones outside the office cannot reach"
     else:
         return []
-    return [Finding(PLAN_FILE, 1, 1, Severity.ERROR,
+    return [Finding(plan_file, 1, 1, Severity.ERROR,
                     f"the plan is published at {url}, {problem}",
                     "publish it on a host that shares nothing with the company, such as "
                     "GitHub Pages (https://your-org.github.io/recovery/)", code="company-dependence")]

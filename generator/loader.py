@@ -7,6 +7,7 @@ keys, and YAML 1.2-style scalars (``NO``, ``on`` and ``0123`` stay the text that
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -67,6 +68,13 @@ class Document:
     ) -> Finding:
         mark = self.key_at(path) if key else self.value_at(path)
         return Finding(self.path, mark.line, mark.column, severity, message, hint, code)
+
+
+def shown_path(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when inside it (what GitHub
+    annotations and editors expect), else absolute."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 class LoadError(Exception):

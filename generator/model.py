@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 
 
 class Severity(StrEnum):
@@ -250,6 +251,7 @@ class Plan:
     incidents: list[Incident]  # newest first
     today: date
     findings: list[Finding] = field(default_factory=list)  # warnings (errors stop the build)
+    root: Path = Path(".")  # the project folder holding plans/ and contacts/
 
     @property
     def recovery_order(self) -> list[System]:

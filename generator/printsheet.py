@@ -11,6 +11,7 @@ import math
 import multiprocessing
 import re
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator import qr
+from generator.loader import shown_path
 from generator.model import (
     Audience,
     Contact,
@@ -56,8 +58,9 @@ def pdf_name(paper: str) -> str:
 def start(plan: Plan) -> PendingSheet:
     """Begin laying out the sheet at both paper sizes, each in a process of its own, so that
     it runs while the rest of the site is built."""
-    pool = _pool()
-    return PendingSheet(plan, {p: pool.submit(_render, plan, p) for p in _papers_first(plan.site.paper)})
+    pool = ProcessPoolExecutor(max_workers=len(PAPERS), mp_context=multiprocessing.get_context("spawn"))
+    jobs = {paper: pool.submit(_render, plan, paper) for paper in _papers_first(plan.site.paper)}
+    return PendingSheet(plan, pool, jobs)
 
 
 def write(site_dir: Path, plan: Plan) -> list[Finding]:
@@ -68,12 +71,14 @@ def write(site_dir: Path, plan: Plan) -> list[Finding]:
 @dataclass
 class PendingSheet:
     plan: Plan
+    pool: ProcessPoolExecutor
     jobs: dict[str, Future[tuple[str, bytes | None, Finding | None]]]
 
     def write(self, site_dir: Path) -> list[Finding]:
         """Wait for the layouts; write print/index.html and the PDFs unless the configured paper
         size needs more than two pages (then write nothing and return the error)."""
-        results = {paper: job.result() for paper, job in self.jobs.items()}
+        results = {paper: self._result(paper, job) for paper, job in self.jobs.items()}
+        self.pool.shutdown()
         findings = [finding for _, _, finding in results.values() if finding]
         if any(f.severity is Severity.ERROR for f in findings):
             return findings
@@ -86,9 +91,11 @@ class PendingSheet:
         return findings
 
 
-@cache
-def _pool() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=len(PAPERS), mp_context=multiprocessing.get_context("spawn"))
+    def _result(self, paper: str, job: Future[tuple[str, bytes | None, Finding | None]]):
+        try:
+            return job.result()
+        except BrokenProcessPool:  # e.g. the main module cannot be re-imported: lay it out here
+            return _render(self.plan, paper)
 
 
 def _render(plan: Plan, paper: str) -> tuple[str, bytes | None, Finding | None]:
@@ -543,7 +550,7 @@ def fit_finding(plan: Plan, paper: str, fit: Fit) -> Finding | None:
     else:
         message = f"The {paper} PDF of the printed sheet needs {fit.pages} pages, {over}."
     biggest = sorted(fit.scenario_lines.items(), key=lambda kv: (-kv[1], kv[0]))
-    path = f"plans/scenarios/{biggest[0][0]}.yaml" if biggest else "plans/plan.yaml"
+    path = shown_path(plan.root / (f"plans/scenarios/{biggest[0][0]}.yaml" if biggest else "plans/plan.yaml"))
     if biggest:
         listed = ", ".join(f"{sid} ({n} lines)" for sid, n in biggest)
         message += (

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from generator import hosts, schema
-from generator.loader import Document, LoadError, load_file
+from generator.loader import Document, LoadError, load_file, shown_path
 from generator.model import (
     SLA,
     Action,
@@ -192,7 +192,7 @@ class _Run:
     def load(self, file: Path) -> Document | None:
         self.files += 1
         try:
-            doc = load_file(file, _shown(file))
+            doc = load_file(file, shown_path(file))
         except LoadError as error:
             self.findings.append(error.finding)
             return None
@@ -299,11 +299,12 @@ class _Run:
             communications=communications,
             incidents=sorted(incidents, key=lambda i: (i.date, i.id), reverse=True),
             today=self.today,
+            root=self.root,
         )
 
     def required(self, file: Path) -> Document | None:
         if not file.is_file():
-            self.findings.append(Finding(_shown(file), 1, 1, Severity.ERROR,
+            self.findings.append(Finding(shown_path(file), 1, 1, Severity.ERROR,
                                          f"the plan needs {file.name}, and it is missing",
                                          "copy it from the example plan and fill it in",
                                          "missing-file"))
@@ -315,7 +316,7 @@ class _Run:
         folders = [f.name for f in self.root.iterdir() if f.is_dir()]
         close = difflib.get_close_matches("contacts", folders, n=1, cutoff=0.6)
         self.findings.append(Finding(
-            _shown(self.root / "contacts") + "/", 1, 1, Severity.ERROR,
+            shown_path(self.root / "contacts") + "/", 1, 1, Severity.ERROR,
             "the project has no contacts/ folder, so no one the plan names can be found",
             f"rename `{close[0]}/` to `contacts/`" if close else "create contacts/ next to plans/, "
             "with files such as contacts/people.yaml", "missing-file"))
@@ -328,18 +329,18 @@ class _Run:
             if file.suffix.lower() in YAML_SUFFIXES and file.name not in PLAN_FILES:
                 guess = did_you_mean(file.name, PLAN_FILES)
                 self.findings.append(Finding(
-                    _shown(file), 1, 1, WARNING, f"{file.name} is not a plan file and is ignored",
+                    shown_path(file), 1, 1, WARNING, f"{file.name} is not a plan file and is ignored",
                     guess or where, "unknown-file"))
             elif file.is_dir() and file.name not in PLAN_FOLDERS and (inside := _yaml_files(file)):
                 guess = did_you_mean(file.name, PLAN_FOLDERS)
                 self.findings.append(Finding(
-                    _shown(inside[0]), 1, 1, WARNING, f"the folder plans/{file.name}/ is not a plan "
+                    shown_path(inside[0]), 1, 1, WARNING, f"the folder plans/{file.name}/ is not a plan "
                     "folder: the files in it are ignored", guess.replace("`?", "/`?") or where,
                     "unknown-file"))
         for folder in sorted(self.root.glob("contacts/*/")):
             if inside := _yaml_files(folder):
                 self.findings.append(Finding(
-                    _shown(inside[0]), 1, 1, WARNING, f"contacts/{folder.name}/ is a folder: the "
+                    shown_path(inside[0]), 1, 1, WARNING, f"contacts/{folder.name}/ is a folder: the "
                     "files in it are ignored", "contacts are read only from the files directly in "
                     "contacts/", "unknown-file"))
 
@@ -876,11 +877,6 @@ def _parse_done(value: Any, today: date) -> date:
             raise
         raise BadValue(bad.message, f"write the date it was done, e.g. `done: {today}`, or "
                                     "`done: true` if the date is not known") from None
-
-
-def _shown(file: Path) -> str:
-    relative = os.path.relpath(file)
-    return file.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 def _yaml_files(folder: Path) -> list[Path]:

@@ -307,6 +307,13 @@ def test_search_finds_contacts_by_name_and_scenarios_by_their_steps(phone, serve
 # --- hostile plan text, and a failed build -------------------------------------------------------
 
 
+class _NoSheet:
+    """Stands in for the printed sheet, which test_print.py covers (escaping included)."""
+
+    def write(self, site_dir: Path) -> list:
+        return []
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The hostile copy, built in this process without the printed sheet: with markup added to
@@ -314,7 +321,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     project = hostile_copy(tmp_path_factory.mktemp("site-hostile"))
     site = project / "site"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(printsheet, "write", lambda site_dir, plan: [])
+        patch.setattr(printsheet, "start", lambda plan: _NoSheet())
         assert build_site(project, site) == 0
     return project, site
 
