@@ -15,6 +15,7 @@ from generator.pages.html import (
     text,
 )
 from generator.pages.scenarios import scenario_buttons
+from generator.printsheet import pdf_name
 
 PAGE = "index.md"
 RECOVERY_ORDER_SHOWN = 10  # the rest is on the systems overview
@@ -45,7 +46,9 @@ def render(plan: Plan, link: Linker) -> str:
     blocks += [
         '<div class="rp-links">'
         f'<a class="rp-button" href="{link(CONTACTS_PAGE)}">All contacts</a>'
-        f'<a class="rp-button" href="{link(COMMUNICATIONS_PAGE)}">Messages to send</a></div>',
+        f'<a class="rp-button" href="{link(COMMUNICATIONS_PAGE)}">Messages to send</a>'
+        f'<a class="rp-button" href="{link(pdf_name(plan.site.paper))}">'
+        f"Printed sheet ({text(plan.site.paper)} PDF)</a></div>",
         _recovery_order(plan, link),
     ]
     return "\n\n".join(b for b in blocks if b) + "\n"
