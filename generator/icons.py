@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +29,24 @@ class Icon:
 
 
 def initials(organisation: str) -> str:
-    """Up to three initials: "Harbour Dental Group" -> "HDG", "Acme" -> "AC"; "" when the name
-    has no Latin letters or digits (the bundled font draws only Latin scripts)."""
-    found = re.findall(r"[0-9A-Za-z\u00c0-\u024f]+", organisation)
-    words = [w for w in found if w.lower() not in SMALL_WORDS] or found
-    if not words:
-        return ""
+    """Up to three initials in plain Latin letters, which the bundled font draws: "Harbour Dental
+    Group" -> "HDG", "Acme" -> "AC", "Ørsted Zahnärzte" -> "OZ"; "" when the name has none."""
+    words = [w for w in re.findall(r"\w+", organisation) if _latin(w)]
+    words = [w for w in words if w.lower() not in SMALL_WORDS] or words
     if len(words) == 1:
-        return words[0][:2].upper()
-    return "".join(w[0] for w in words[:3]).upper()
+        return _latin(words[0])[:2].upper()
+    return "".join(_latin(w)[0] for w in words[:3]).upper()
+
+
+def _latin(word: str) -> str:
+    """`word` in ASCII letters and digits (accents dropped, Ø -> O, ß -> ss); "" for other scripts."""
+    plain = unicodedata.normalize("NFKD", word.translate(_LATIN_LETTERS))
+    return "".join(c for c in plain if c.isascii() and c.isalnum())
+
+
+_LATIN_LETTERS = str.maketrans({"Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
+                                "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Þ": "TH", "þ": "th",
+                                "ß": "ss", "ı": "i"})
 
 
 def _luminance(rgb: tuple[int, int, int]) -> float:
