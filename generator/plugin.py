@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator import atomic, independence, pages, printsheet, pwa
 from generator.config import RecoveryPlanConfig
+from generator.loader import shown_path
 from generator.model import Finding, Plan, Severity
 from generator.validate import Validation, validate_project
 
@@ -73,6 +74,12 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         for uri, content in pages.render(self.plan, directory_urls=config.use_directory_urls).items():
             # a large plan lists only overview pages in the nav; the others are linked from them
             inclusion = InclusionLevel.INCLUDED if uri in in_nav else InclusionLevel.NOT_IN_NAV
+            if own := files.get_file_from_path(uri):
+                files.remove(own)
+                _log_findings([Finding(
+                    shown_path(Path(own.abs_src_path or uri)), 1, 1, Severity.WARNING,
+                    f"this page has the address of a generated page ({uri}) and is left out",
+                    "rename it: the plan's own pages take these addresses", "page-replaced")])
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         return files
 
