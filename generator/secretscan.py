@@ -35,10 +35,16 @@ _SECRET_VALUES = [
 
 def secret_in_text(text: str) -> str:
     """What kind of secret `text` seems to contain, or an empty string."""
+    found = secret_at(text)
+    return found[0] if found else ""
+
+
+def secret_at(text: str) -> tuple[str, int] | None:
+    """The kind of the first thing in `text` that looks like a secret, and where it starts."""
     for pattern, kind in _SECRET_VALUES:
-        if pattern.search(text):
-            return kind
-    return ""
+        if match := pattern.search(text):
+            return kind, match.start()
+    return None
 
 
 def is_secret_key(key: str) -> bool:

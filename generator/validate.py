@@ -42,7 +42,7 @@ from generator.model import (
     Step,
     System,
 )
-from generator.secretscan import is_secret_key, secret_in_text, walk
+from generator.secretscan import is_secret_key, secret_at, secret_in_text, walk
 from generator.values import (
     ROLE_PATTERN,
     BadValue,
@@ -255,6 +255,7 @@ class _Run:
         plan_doc = self.required(plans / "plan.yaml")
         comms_doc = self.required(plans / "communications.yaml")
         self.warn_unknown_files(plans)
+        self.scan_own_pages(plans / "pages")
         systems_docs = self.load_kind("systems", "system")
         scenario_docs = self.load_kind("scenarios", "scenario")
         incident_docs = self.load_kind("incidents", "incident")
@@ -321,6 +322,19 @@ class _Run:
             f"rename `{close[0]}/` to `contacts/`" if close else "create contacts/ next to plans/, "
             "with files such as contacts/people.yaml", "missing-file"))
         self.unknowable.update(("contact", "who"))  # not reported once more for each reference
+
+    def scan_own_pages(self, folder: Path) -> None:
+        """The plan's own Markdown pages are published too: no secrets in them either."""
+        for page in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+            self.files += 1
+            text = page.read_bytes().decode("utf-8", errors="replace")
+            for number, line in enumerate(text.splitlines(), start=1):
+                if found := secret_at(line):
+                    self.findings.append(Finding(
+                        shown_path(page), number, found[1] + 1, Severity.ERROR,
+                        f"this line seems to contain {found[0]}; the page is published, so it "
+                        "must never hold secrets", "remove the secret; say where it is kept "
+                        "instead", "secret"))
 
     def warn_unknown_files(self, plans: Path) -> None:
         where = "systems, scenarios and incidents go in plans/systems/, plans/scenarios/ and " \

@@ -39,7 +39,8 @@ def plan_file_count(root: Path) -> int:
     kinds = [f for kind in ("systems", "scenarios", "incidents")
              for f in (root / "plans" / kind).glob("*") if f.suffix.lower() in (".yaml", ".yml")]
     contacts = [f for f in (root / "contacts").glob("*") if f.suffix.lower() in (".yaml", ".yml")]
-    return sum(p.is_file() for p in plans) + len(kinds) + len(contacts)
+    own_pages = list((root / "plans" / "pages").rglob("*.md"))
+    return sum(p.is_file() for p in plans) + len(kinds) + len(contacts) + len(own_pages)
 
 
 def blocks(output: str) -> list[str]:
