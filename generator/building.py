@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
 
+from generator import printsheet  # noqa: E402
 from generator.loader import shown_path  # noqa: E402
 from generator.report import print_findings  # noqa: E402
 from generator.validate import validate_project  # noqa: E402
@@ -57,6 +59,7 @@ def build_site(root: Path, site_dir: Path | None = None, today: str | None = Non
     """Validate, then build the site, the offline app and the printed sheet. Exit status 0/1/2."""
     _log_to_stderr()
     started = time.monotonic()
+    printsheet.prepare()  # WeasyPrint loads in the background while the plan is validated
     validation = validate_project(root, today)
     print_findings(validation, output_format, summary=False)
     if validation.errors or (strict and validation.findings):
@@ -106,7 +109,8 @@ def build_many(folder: Path, out: Path, today: str | None, jobs: int) -> int:
               file=sys.stderr)
         return 2
     results: list[ClientResult] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # spawned, not forked: each client's build starts its own helper processes
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(_build_client, c, out / c.name, today) for c in clients]
         for done, future in enumerate(as_completed(futures), start=1):
             result = future.result()

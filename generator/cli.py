@@ -125,14 +125,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from generator.building import build_many, build_site
-    from generator.validate import ProjectNotFound
-
     if not args.path.is_dir():
         print(f"error: {args.path} is not a folder", file=sys.stderr)
         return EXIT_CANNOT_RUN
     if not (args.path / "plans").is_dir():
+        from generator.building import build_many
+
         return build_many(args.path, args.out, args.today, max(1, args.jobs))
+    from generator import printsheet
+
+    printsheet.prepare()  # first: the PDF engine loads in the background while MkDocs loads
+    from generator.building import build_site
+    from generator.validate import ProjectNotFound
+
     try:
         return build_site(args.path, args.site_dir, args.today, args.strict)
     except ProjectNotFound as error:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import multiprocessing
 import re
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
@@ -51,16 +52,27 @@ PLACEHOLDER_WORDS = {
 CHANNEL_WORDS = {"sms": "by text message", "email": "by email", "phone": "by phone"}
 
 
+_CONTEXT = multiprocessing.get_context(
+    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+
+
 def pdf_name(paper: str) -> str:
     return f"recovery-plan-{paper}.pdf"
+
+
+def prepare() -> None:
+    """Start the server the layout processes are forked from, loading WeasyPrint while the rest
+    of the build goes on (where the platform has one; elsewhere each process starts afresh)."""
+    if _CONTEXT.get_start_method() == "forkserver":
+        _CONTEXT.set_forkserver_preload(["weasyprint", __name__])
+        forkserver.ensure_running()
 
 
 def start(plan: Plan) -> PendingSheet:
     """Begin laying out the sheet at both paper sizes, each in a process of its own, so that
     it runs while the rest of the site is built."""
-    pool = ProcessPoolExecutor(max_workers=len(PAPERS), mp_context=multiprocessing.get_context("spawn"))
-    jobs = {paper: pool.submit(_render, plan, paper) for paper in _papers_first(plan.site.paper)}
-    return PendingSheet(plan, pool, jobs)
+    prepare()
+    return PendingSheet(plan, ThreadPoolExecutor(1).submit(_lay_out, plan))
 
 
 def write(site_dir: Path, plan: Plan) -> list[Finding]:
@@ -68,17 +80,18 @@ def write(site_dir: Path, plan: Plan) -> list[Finding]:
     return start(plan).write(site_dir)
 
 
+Layout = tuple[str, bytes | None, Finding | None]  # HTML, PDF (None: it does not fit), fit finding
+
+
 @dataclass
 class PendingSheet:
     plan: Plan
-    pool: ProcessPoolExecutor
-    jobs: dict[str, Future[tuple[str, bytes | None, Finding | None]]]
+    layouts: Future[dict[str, Layout]]
 
     def write(self, site_dir: Path) -> list[Finding]:
         """Wait for the layouts; write print/index.html and the PDFs unless the configured paper
         size needs more than two pages (then write nothing and return the error)."""
-        results = {paper: self._result(paper, job) for paper, job in self.jobs.items()}
-        self.pool.shutdown()
+        results = self.layouts.result()
         findings = [finding for _, _, finding in results.values() if finding]
         if any(f.severity is Severity.ERROR for f in findings):
             return findings
@@ -91,14 +104,19 @@ class PendingSheet:
         return findings
 
 
-    def _result(self, paper: str, job: Future[tuple[str, bytes | None, Finding | None]]):
-        try:
-            return job.result()
-        except BrokenProcessPool:  # e.g. the main module cannot be re-imported: lay it out here
-            return _render(self.plan, paper)
+def _lay_out(plan: Plan) -> dict[str, Layout]:
+    """Both paper sizes, in parallel processes (run from a thread: starting them waits for the
+    fork server to finish loading WeasyPrint, and the build must not wait with it)."""
+    papers = _papers_first(plan.site.paper)
+    try:
+        with ProcessPoolExecutor(max_workers=len(papers), mp_context=_CONTEXT) as pool:
+            jobs = {paper: pool.submit(_render, plan, paper) for paper in papers}
+            return {paper: job.result() for paper, job in jobs.items()}
+    except BrokenProcessPool:  # e.g. the main module cannot be re-imported: lay out here
+        return {paper: _render(plan, paper) for paper in papers}
 
 
-def _render(plan: Plan, paper: str) -> tuple[str, bytes | None, Finding | None]:
+def _render(plan: Plan, paper: str) -> Layout:
     """The sheet at one paper size: its HTML, its PDF (None when it does not fit), its fit finding."""
     from weasyprint import HTML  # imported here: loading Pango costs time only when printing
 
