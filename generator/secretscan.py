@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 _SECRET_WORDS = {
@@ -47,6 +48,7 @@ def secret_at(text: str) -> tuple[str, int] | None:
     return None
 
 
+@cache
 def is_secret_key(key: str) -> bool:
     """`wifi_password`, `adminPassword`, `door-code`, `api_key`: keys a plan must never have."""
     parts = _KEY_PARTS.findall(re.sub(r"([a-z])([A-Z])", r"\1 \2", key).lower())
