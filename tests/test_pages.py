@@ -16,7 +16,7 @@ import vobject
 import yaml
 from helpers_pages import XSS, sample_plan
 
-from generator import pages
+from generator import pages, printsheet
 from generator.model import PLACEHOLDERS, Plan, RestoreStatus, Step, System
 from generator.pages import contacts, health, scenarios, vcard
 from generator.pages.html import page_url
@@ -220,6 +220,7 @@ def test_every_internal_link_and_anchor_exists(directory_urls: bool) -> None:
     rendered = rendered_pages(plan, directory_urls)
     files = set(pages.render(plan, directory_urls=directory_urls))
     by_url = {page_url(src, directory_urls): src for src in files}
+    by_url |= {name: name for name in map(printsheet.pdf_name, printsheet.PAPERS)}  # the sheet's
     for src, page in rendered.items():
         here = "https://site.test/" + page_url(src, directory_urls)
         for href in page.hrefs():
