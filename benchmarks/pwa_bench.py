@@ -18,11 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
+from helpers_pwa import PHONE_VIEWPORT as PHONE  # noqa: E402
 from helpers_pwa import install_offline_copy, launch, serving  # noqa: E402
 
 from generator.pwa import precache_files  # noqa: E402
 
-PHONE = {"width": 390, "height": 844}
 FIRST_CONTENT = """() => {
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
   const nav = performance.getEntriesByType("navigation")[0];

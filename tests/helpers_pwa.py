@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+PHONE_VIEWPORT = {"width": 390, "height": 844}  # a common phone, for the offline-app tests
 GITHUB_PAGES_CACHE = "max-age=600"  # what GitHub Pages sends with every file; nobody can change it
 
 

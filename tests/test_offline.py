@@ -13,20 +13,21 @@ from urllib.parse import urlsplit
 
 import pytest
 from helpers_pwa import (
+    PHONE_VIEWPORT as PHONE,
+)
+from helpers_pwa import (
     SiteServer,
     install_offline_copy,
-    launch,
     page_urls,
     serving,
     worker_version,
 )
-from playwright.sync_api import expect, sync_playwright
+from helpers_site import ROOT
+from playwright.sync_api import expect
 
 from generator.model import Plan
 from generator.validate import validate_project
 
-ROOT = Path(__file__).resolve().parents[1]
-PHONE = {"width": 390, "height": 844}
 SITE_CACHES = "caches.keys().then((names) => names.filter((n) => n.startsWith('recovery-plan ')))"
 
 
@@ -59,19 +60,6 @@ def site(project: Path) -> Path:
     site_dir = project.parent / "site"
     build(project, site_dir)
     return site_dir
-
-
-@pytest.fixture(scope="module")
-def playwright():
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright):
-    browser = launch(playwright)
-    yield browser
-    browser.close()
 
 
 def go_offline(context, server: SiteServer) -> None:

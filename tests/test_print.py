@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers_pages import XSS, sample_plan
-from helpers_pwa import launch, serving
+from helpers_pwa import serving
 from helpers_site import ROOT, build, example_site, load_plan, snapshot
 from pypdf import PdfReader
 
@@ -176,26 +176,16 @@ def test_every_qr_code_decodes_to_its_target(
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def served(example: tuple[Path, Plan]):
     with serving(example[0]) as server:
         yield server.base
 
 
 def test_chromium_prints_the_same_number_of_pages(
-    example: tuple[Path, Plan], chromium, served: str
+    example: tuple[Path, Plan], browser, served: str
 ) -> None:
     site, plan = example
-    page = chromium.new_page()
+    page = browser.new_page()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(served + "print/")

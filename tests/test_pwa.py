@@ -26,14 +26,16 @@ from helpers_pwa import (
     serving,
     worker_version,
 )
+from helpers_pwa import (
+    PHONE_VIEWPORT as PHONE,
+)
+from helpers_site import ROOT
 from PIL import Image, ImageChops
 
 from generator import icons, pwa
 from generator.model import Plan
 from generator.validate import validate_project
 
-ROOT = Path(__file__).resolve().parents[1]
-PHONE = {"width": 390, "height": 844}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import vobject
-from helpers_pwa import launch, serving
+from helpers_pwa import serving
 from helpers_site import (
     OVERFLOW_JS,
     PAYLOAD,
@@ -27,7 +27,7 @@ from helpers_site import (
     page_paths,
     snapshot,
 )
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from generator import printsheet
 from generator.building import build_site
@@ -47,14 +47,6 @@ def plan() -> Plan:
 def server():
     with serving(example_site()) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
