@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +21,7 @@ from helpers_pwa import (
     worker_version,
 )
 from helpers_site import ROOT
+from helpers_site import build as build_site
 from playwright.sync_api import expect
 
 from generator.model import Plan
@@ -31,11 +30,9 @@ from generator.validate import validate_project
 SITE_CACHES = "caches.keys().then((names) => names.filter((n) => n.startsWith('recovery-plan ')))"
 
 
+
 def build(project: Path, site_dir: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build", str(project), "--site-dir", str(site_dir)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    result = build_site(project, site_dir)
     assert result.returncode == 0, result.stderr
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
@@ -30,6 +28,7 @@ from helpers_pwa import (
     PHONE_VIEWPORT as PHONE,
 )
 from helpers_site import ROOT
+from helpers_site import build as build_site
 from PIL import Image, ImageChops
 
 from generator import icons, pwa
@@ -39,12 +38,9 @@ from generator.validate import validate_project
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
-def build(root: Path, site_dir: Path) -> None:
-    """`recovery-plan build`, as a user runs it."""
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build", str(root), "--site-dir", str(site_dir)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+
+def build(project: Path, site_dir: Path) -> None:
+    result = build_site(project, site_dir)
     assert result.returncode == 0, result.stderr
 
 
