@@ -14,6 +14,8 @@ from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import unquote
 
+import idna
+
 # Suffixes that never resolve on the public internet: RFC 6762 appendix G (local, intranet,
 # internal, private, corp, home, lan), RFC 8375 (home.arpa) and RFC 6761 (localhost).
 INTRANET_SUFFIXES = (
@@ -93,11 +95,15 @@ def normalize_host(host: str) -> str:
     ipv4 = _browser_ipv4(host)
     if ipv4 is not None:
         return str(ipv4)
+    try:  # UTS 46, as browsers map names: `Bücher.example` and `xn--bcher-kva.example` agree
+        return idna.encode(host, uts46=True).decode("ascii").lower()
+    except (idna.IDNAError, UnicodeError):  # `_dmarc.example`, an empty or overlong label
+        pass
     if host.isascii():
         return host.lower()
     try:
         return host.encode("idna").decode("ascii").lower()
-    except UnicodeError:  # not a valid IDN (empty or overlong label): compare it as text
+    except UnicodeError:  # not a valid IDN: compare it as text
         return host.casefold()
 
 
@@ -141,7 +147,10 @@ def _is_private_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 def _under(host: str, domain: str) -> bool:
-    return host == domain or host.endswith("." + domain)
+    """`host` is `domain` or a host under it, label by label (`evilexample.no` is not under
+    `example.no`); both normalised."""
+    labels, parent = host.split("."), domain.split(".")
+    return bool(domain) and labels[len(labels) - len(parent):] == parent
 
 
 def is_intranet_host(host: str) -> bool:

@@ -13,14 +13,15 @@ from cerberus import Validator, errors
 from generator.loader import Document
 from generator.model import Finding
 from generator.secretscan import is_secret_key
-from generator.values import describe, did_you_mean
+from generator.values import MAX_DAYS, describe, did_you_mean
 
 ANY: dict[str, Any] = {}  # any non-empty value: its format is checked in validate
 TEXT = {"type": "string"}
 REQUIRED_TEXT = {"type": "string", "required": True, "empty": False}
 TEXTS = {"type": "list", "schema": TEXT}
 IDS = {"type": "list", "schema": {"type": "string"}}
-DAYS = {"type": "integer", "min": 1}
+DAYS = {"type": "integer", "min": 1, "max": MAX_DAYS}
+PRIORITY = {"type": "integer", "min": 0, "max": 1000}
 STEP = {
     "type": "dict",
     "schema": {"do": REQUIRED_TEXT, "who": TEXT, "call": TEXT, "expect": TEXT, "if_not": TEXT},
@@ -86,7 +87,7 @@ SCENARIO = {
     "title": REQUIRED_TEXT,
     "summary": TEXT,
     "affects": IDS,
-    "priority": {"type": "integer", "min": 0},
+    "priority": PRIORITY,
     "steps": {"type": "list", "required": True, "minlength": 1, "schema": STEP},
     "notify": IDS,
     "on_paper": {"type": "boolean"},
@@ -193,7 +194,7 @@ def _finding(doc: Document, schema: dict[str, Any], error: Any, at: tuple) -> Fi
     if code in (errors.MIN_VALUE.code, errors.MAX_VALUE.code):
         limits = _limits(schema, error.document_path)
         return doc.finding(path, f"`{field}` is {error.value}, but must be {limits}",
-                           code="out-of-range")
+                           RANGE_HINTS.get(field, ""), code="out-of-range")
     if code == errors.MIN_LENGTH.code:
         needed = "one item" if error.constraint == 1 else f"{error.constraint} items"
         return doc.finding(path, f"`{field}` is an empty list, but needs at least {needed}"
@@ -222,6 +223,14 @@ FIELD_HINTS = {
     "date": "add `date:` with the day it happened, as YYYY-MM-DD",
     "result": "add `result:` with `pass`, `partial` or `fail`",
     "id": "add `id:` with a short lowercase name, e.g. `id: tom`",
+}
+
+
+RANGE_HINTS = {  # the limits keep every date the plan computes in the calendar
+    **dict.fromkeys(("plan_every_days", "contacts_every_days", "restore_test_every_days",
+                     "stale_after_days"), f"a number of days, at most {MAX_DAYS} (ten years), "
+                    "e.g. `365` for once a year"),
+    "priority": "1 comes first; the default is 100",
 }
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 _SECRET_WORDS = {
     "password", "passwd", "passphrase", "passcode", "pwd", "pw", "pin", "pincode", "secret",
@@ -45,6 +46,28 @@ def secret_at(text: str) -> tuple[str, int] | None:
     for pattern, kind in _SECRET_VALUES:
         if match := pattern.search(text):
             return kind, match.start()
+    if (at := credentials_in_url(text)) is not None:
+        return "a user name or password in a web address", at
+    return None
+
+
+_URL_CANDIDATE = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>\"'`]+", re.IGNORECASE)
+_USER_NAME_SCHEMES = ("ssh", "sftp")  # `ssh://git@host/...`: a user name, not a secret
+
+
+def credentials_in_url(text: str) -> int | None:
+    """Where the first URL holding credentials starts: any user name or password (often a
+    token), except a bare user name of an ssh address."""
+    if "@" not in text:
+        return None
+    for match in _URL_CANDIDATE.finditer(text):
+        try:
+            parts = urlsplit(match.group())
+            user, password = parts.username, parts.password
+        except ValueError:
+            continue
+        if password or (user and parts.scheme.lower() not in _USER_NAME_SCHEMES):
+            return match.start()
     return None
 
 

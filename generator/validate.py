@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from generator import hosts, schema
-from generator.loader import Document, LoadError, load_file, shown_path
+from generator.loader import Document, LoadError, load_file, read_text_safely, safe_files, shown_path
 from generator.model import (
     SLA,
     Action,
@@ -44,17 +44,22 @@ from generator.model import (
 )
 from generator.secretscan import is_secret_key, secret_at, secret_in_text, walk
 from generator.values import (
+    MAX_DAYS,
     ROLE_PATTERN,
     BadValue,
     check_template,
     describe,
     did_you_mean,
+    parse_branch,
+    parse_company_domain,
     parse_date,
     parse_datetime,
     parse_duration,
     parse_email,
     parse_id,
     parse_phone,
+    parse_remote,
+    show_domain,
     suggest_id,
 )
 
@@ -170,7 +175,7 @@ class _Run:
         try:
             return parser(value, *args, **kwargs)
         except BadValue as bad:
-            self.report(doc, path, bad.message, bad.hint, code="bad-value")
+            self.report(doc, path, bad.message, bad.hint, code=bad.code)
             return None
 
     def ref(self, doc: Document, path: tuple, kind: str) -> str:
@@ -192,7 +197,7 @@ class _Run:
     def load(self, file: Path) -> Document | None:
         self.files += 1
         try:
-            doc = load_file(file, shown_path(file))
+            doc = load_file(file, shown_path(file), self.root)
         except LoadError as error:
             self.findings.append(error.finding)
             return None
@@ -201,7 +206,7 @@ class _Run:
 
     def load_kind(self, folder: str, kind: str) -> dict[str, Document]:
         docs: dict[str, Document] = {}
-        for file in _yaml_files(self.root / "plans" / folder):
+        for file in self.safe_files(self.root / "plans" / folder, YAML_SUFFIXES):
             doc = self.load(file)
             if doc is None:
                 self.known[kind].add(file.stem)
@@ -262,7 +267,7 @@ class _Run:
         contact_docs = []
         if not (self.root / "contacts").is_dir():
             self.missing_contacts()
-        for file in _yaml_files(self.root / "contacts"):
+        for file in self.safe_files(self.root / "contacts", YAML_SUFFIXES):
             if doc := self.load(file):
                 contact_docs.append(doc)
             else:  # its contacts are unknown
@@ -279,6 +284,7 @@ class _Run:
         systems = {i: self.system(i, d) for i, d in systems_docs.items()}
         scenarios = [self.scenario(i, d) for i, d in scenario_docs.items()]
         incidents = [self.incident(i, d) for i, d in incident_docs.items()]
+        self.roles_shadowing_contacts(plan_doc)
         self.resolve_references(contacts)
         self.scan_internal_references([plan_doc, comms_doc, *systems_docs.values(),
                                        *scenario_docs.values(), *incident_docs.values(),
@@ -304,7 +310,7 @@ class _Run:
         )
 
     def required(self, file: Path) -> Document | None:
-        if not file.is_file():
+        if not os.path.lexists(file):
             self.findings.append(Finding(shown_path(file), 1, 1, Severity.ERROR,
                                          f"the plan needs {file.name}, and it is missing",
                                          "copy it from the example plan and fill it in",
@@ -323,11 +329,27 @@ class _Run:
             "with files such as contacts/people.yaml", "missing-file"))
         self.unknowable.update(("contact", "who"))  # not reported once more for each reference
 
+    def safe_files(self, folder: Path, suffixes: tuple[str, ...] = (), recursive: bool = False,
+                   ) -> list[Path]:
+        """The files of `folder` safe to read; each unsafe one is reported (and counted)."""
+        files, problems = safe_files(self.root, folder, suffixes, recursive)
+        self.findings += problems
+        self.files += len(problems)
+        return files
+
     def scan_own_pages(self, folder: Path) -> None:
-        """The plan's own Markdown pages are published too: no secrets in them either."""
-        for page in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        """The plan's own pages are published too: every file in them must be the project's own
+        regular file (MkDocs copies them all), and the Markdown ones UTF-8, at most 1 MiB, with
+        no secrets."""
+        for page in self.safe_files(folder, recursive=True):
+            if page.suffix.lower() != ".md":
+                continue
             self.files += 1
-            text = page.read_bytes().decode("utf-8", errors="replace")
+            try:
+                text = read_text_safely(page, self.root, shown_path(page))
+            except LoadError as error:
+                self.findings.append(error.finding)
+                continue
             for number, line in enumerate(text.splitlines(), start=1):
                 if found := secret_at(line):
                     self.findings.append(Finding(
@@ -370,7 +392,7 @@ class _Run:
         timezone = self.timezone(doc, site_data.get("timezone"))
         self.today = resolve_today(self.today_arg, timezone)
         self.region = self.phone_region(doc, site_data.get("region"))
-        self.company_domains = [d.strip().lower().strip(".") for d in _texts(site_data, "company_domains")]
+        self.company_domains = self.domains(doc)
         self.expected_down = [d.strip().lower() for d in _texts(site_data, "expected_down")]
         site = SiteSettings(
             url=self.site_url(doc, site_data.get("url")),
@@ -379,18 +401,18 @@ class _Run:
             paper=self.paper(doc, site_data.get("paper", "A4")),
             timezone=timezone,
             expected_down=self.expected_down,
-            mirrors=_texts(site_data, "mirrors") or ["origin"],
-            branch=_text(site_data, "branch") or "gh-pages",
-            stale_after_days=_int(site_data, "stale_after_days", 30),
+            mirrors=self.mirrors(doc) or ["origin"],
+            branch=self.parse(doc, ("site", "branch"), parse_branch) or "gh-pages",
+            stale_after_days=_int(site_data, "stale_after_days", 30, MAX_DAYS),
         )
         review = _dict(data.get("review"))
         last = self.parse(doc, ("review", "last_reviewed"), parse_date, self.today)
         self.review = Review(
             last_reviewed=last or self.today,
             reviewed_by=self.ref(doc, ("review", "reviewed_by"), "who"),
-            plan_every_days=_int(review, "plan_every_days", 365),
-            contacts_every_days=_int(review, "contacts_every_days", 90),
-            restore_test_every_days=_int(review, "restore_test_every_days", 90),
+            plan_every_days=_int(review, "plan_every_days", 365, MAX_DAYS),
+            contacts_every_days=_int(review, "contacts_every_days", 90, MAX_DAYS),
+            restore_test_every_days=_int(review, "restore_test_every_days", 90, MAX_DAYS),
         )
         if last and self.review.next_due < self.today:
             self.report(doc, ("review", "last_reviewed"),
@@ -407,6 +429,39 @@ class _Run:
             expect=_text(first, "expect"),
         )
         return _text(data, "organisation"), site, first_hour
+
+    def domains(self, doc: Document) -> list[str]:
+        """`site.company_domains`, normalised (IDN and `xn--` spellings alike, lower case, no
+        trailing dot); a wildcard `*.example.no` is read as `example.no`, with a warning."""
+        domains = []
+        for i, value in enumerate(_list(_dict(doc.data.get("site")).get("company_domains"))):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            parsed = self.parse(doc, ("site", "company_domains", i), parse_company_domain)
+            if parsed is None:
+                continue
+            name = show_domain(parsed[0])
+            if parsed[1]:
+                self.report(doc, ("site", "company_domains", i),
+                            f"`{value.strip()}` is read as `{name}`: the domain and every host "
+                            "under it", f"write `{name}`: a company domain always covers the "
+                            "hosts under it", code="domain-wildcard", severity=WARNING)
+            domains.append(name)
+        return domains
+
+    def mirrors(self, doc: Document) -> list[str]:
+        """`site.mirrors`: each a git remote name or an https/ssh address (`parse_remote`, which
+        `publish` uses too); a password in one is reported once, as a secret."""
+        mirrors = []
+        for i, value in enumerate(_list(_dict(doc.data.get("site")).get("mirrors"))):
+            if not isinstance(value, str):
+                continue
+            try:
+                mirrors.append(parse_remote(value))
+            except BadValue as bad:
+                if bad.code != "secret" or not secret_in_text(value):
+                    self.report(doc, ("site", "mirrors", i), bad.message, bad.hint, code=bad.code)
+        return mirrors
 
     def timezone(self, doc: Document, value: Any) -> str:
         if not isinstance(value, str) or not value:
@@ -455,6 +510,12 @@ class _Run:
             self.report(doc, ("site", "url"),
                         f"the plan is published on {parts.hostname}, which is on the company "
                         f"domain {domain}: it would be down with the company's servers",
+                        "publish it on an independent host such as GitHub Pages "
+                        "(https://your-org.github.io/recovery/)", code="company-dependence")
+        elif hosts.is_intranet_host(parts.hostname):
+            self.report(doc, ("site", "url"),
+                        f"the plan is published on {parts.hostname}, an intranet-only address "
+                        "that phones outside the office cannot reach",
                         "publish it on an independent host such as GitHub Pages "
                         "(https://your-org.github.io/recovery/)", code="company-dependence")
         url = value.strip()
@@ -655,7 +716,7 @@ class _Run:
     def scenario(self, ident: str, doc: Document) -> Scenario:
         self.findings += schema.check(doc, schema.SCENARIO, doc.data)
         data = doc.data
-        priority = _int(data, "priority", 100)
+        priority = _int(data, "priority", 100, schema.PRIORITY["max"])
         on_paper = data.get("on_paper")
         return Scenario(
             id=ident, title=_text(data, "title") or ident, steps=self.steps(doc, ("steps",)),
@@ -777,6 +838,16 @@ class _Run:
                 self.report(ref.doc, ref.path, f"the vendor `{ref.value}` has no `provides`",
                             f"add `provides:` to `{ref.value}` to say what they supply",
                             code="not-a-vendor", severity=WARNING)
+
+    def roles_shadowing_contacts(self, doc: Document | None) -> None:
+        """A role named like a contact id would silently turn every `owner: <id>` into the
+        role's holder."""
+        for name, holder in self.roles.items():
+            if doc is not None and name in self.known["contact"]:
+                self.report(doc, ("roles", name), f"the role `{name}` has the name of the contact "
+                            f"`{name}`: every `{name}` in the plan would mean the role's holder "
+                            f"`{holder}`", "give the role a name that says what it does, e.g. "
+                            "`deputy` or `it_lead`", code="role-shadows-contact", key=True)
 
     def scan_internal_references(self, docs: list[Document | None]) -> None:
         skip = {("site",), ("email",)}
@@ -934,9 +1005,13 @@ def _texts(data: dict[str, Any], key: str) -> list[str]:
     return [v.strip() for v in _list(data.get(key)) if isinstance(v, str) and v.strip()]
 
 
-def _int(data: dict[str, Any], key: str, default: int) -> int:
+def _int(data: dict[str, Any], key: str, default: int, high: int | None = None) -> int:
+    """`data[key]` when it is a whole number (at most `high`: a larger one is reported by the
+    schema, and the default is used meanwhile), else `default`."""
     value = data.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
+    if not isinstance(value, int) or isinstance(value, bool):
+        return default
+    return default if high is not None and not 0 <= value <= high else value
 
 
 def _short(text: str, limit: int = 50) -> str:

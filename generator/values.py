@@ -5,9 +5,14 @@ from __future__ import annotations
 import difflib
 import re
 import string
+import unicodedata
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
+import idna
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from phonenumbers import shortnumberinfo
 
 from generator.model import PLACEHOLDERS, Phone
 
@@ -15,10 +20,11 @@ from generator.model import PLACEHOLDERS, Phone
 class BadValue(ValueError):
     """A value that cannot be used, with what is wrong and how to fix it."""
 
-    def __init__(self, message: str, hint: str = ""):
+    def __init__(self, message: str, hint: str = "", code: str = "bad-value"):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.code = code
 
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -26,7 +32,9 @@ ROLE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 _DURATION = re.compile(r"(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?")
-_EMAIL = re.compile(r"[^@\s<>\":/]+@[^@\s<>\":/]+\.[^@\s<>\".:/]+")
+MAX_DAYS = 3650  # any `*_days` setting: ten years
+MAX_DURATION = timedelta(days=MAX_DAYS)  # any duration: an RTO, an SLA, how often updates go out
+_MAX_DIGITS = 9  # of one number in a duration, before it is compared with MAX_DURATION
 
 
 def did_you_mean(word: str, choices: object) -> str:
@@ -113,8 +121,19 @@ def parse_duration(value: object) -> timedelta:
             "write a number and a unit: `30m` (minutes), `4h` (hours), `2d` (days), "
             "`1h30m`, or `0`",
         )
+    if any(len(g or "") > _MAX_DIGITS for g in match.groups()):
+        raise _too_long(text)
     days, hours, minutes = (int(g or 0) for g in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes)
+    duration = timedelta(days=days, hours=hours, minutes=minutes)
+    if duration > MAX_DURATION:
+        raise _too_long(text)
+    return duration
+
+
+def _too_long(text: str) -> BadValue:
+    return BadValue(f"`{text}` is longer than ten years: durations are at most `{MAX_DAYS}d`",
+                    "check the number and its unit: `m` is minutes, `h` hours, `d` days",
+                    code="out-of-range")
 
 
 def format_duration(value: timedelta) -> str:
@@ -157,6 +176,7 @@ def parse_phone(number: object, region: str, label: str = "other", ext: object =
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
+        _explain_short_number(text, region)
         where = f" for region {region}" if region and not text.startswith("+") else ""
         raise BadValue(f"`{text}` is not a valid phone number{where}",
                        "check the digits; a number from another country needs its `+` code")
@@ -172,13 +192,167 @@ def parse_phone(number: object, region: str, label: str = "other", ext: object =
     )
 
 
+def _explain_short_number(text: str, region: str) -> None:
+    """Raise BadValue saying what a short number is (112, 999, 911, 1177, 116117...)."""
+    digits = re.sub(r"[\s().-]", "", text)
+    if not digits.isdigit() or len(digits) > 6:
+        return
+    emergency = [r for r in sorted(shortnumberinfo.SUPPORTED_SHORT_REGIONS)
+                 if shortnumberinfo.is_emergency_number(digits, r)]
+    if region in emergency or emergency:
+        where = region if region in emergency else ", ".join(emergency[:3]) + (
+            " and other countries" if len(emergency) > 3 else "")
+        raise BadValue(f"{digits} is an emergency number (in {where}): write it in a step's text, "
+                       "not as a contact's phone",
+                       f"e.g. `- do: Call {digits} if anyone is hurt or in danger.`; a contact's "
+                       "phone reaches that person or company")
+    short = phonenumbers.parse(digits, region) if region else None
+    if short is not None and shortnumberinfo.is_valid_short_number_for_region(short, region):
+        raise BadValue(f"{digits} is a short number, dialled only inside {region} and not from "
+                       "every phone: a contact's phone must be a full number",
+                       "give the service's full number (with its `+` code), or write the short "
+                       "number in a step's text")
+
+
+# Characters that an address may hold by the letter of RFC 5322 but that a `mailto:` link
+# reads as the start of other fields (`?bcc=`, `&body=`) or as an escape.
+_MAILTO_SPECIAL = "?&#%"
+
+
 def parse_email(value: object) -> str:
-    if isinstance(value, str) and _EMAIL.fullmatch(value.strip()):
-        return value.strip()
+    """One plain email address (syntax only, no DNS): no display name, no `?bcc=`, no list."""
+    text = value.strip() if isinstance(value, str) else ""
     hint = "write it as name@example.com"
-    if isinstance(value, str) and value.strip().lower().startswith("mailto:"):
-        hint += ", without `mailto:`"
-    raise BadValue(f"{describe(value)} is not an email address", hint)
+    if text.lower().startswith("mailto:"):
+        raise BadValue(f"{describe(value)} is not an email address", hint + ", without `mailto:`")
+    if (special := next((c for c in _MAILTO_SPECIAL if c in text), "")) and "@" in text:
+        raise BadValue(f"the email address holds `{special}`, which a mailto link reads as the "
+                       "start of other fields (a hidden copy to someone else, a prepared message)",
+                       "write one plain address, e.g. `name@example.com`")
+    if "@" in text and any(mark in text for mark in ",;") or text.count("@") > 1:
+        raise BadValue(f"{describe(value)} is more than one email address",
+                       "give one address in `email:`; put the others in `notes`")
+    if "<" in text:
+        inner = text[text.find("<") + 1:text.rfind(">")].strip() if ">" in text else ""
+        raise BadValue(f"{describe(value)} has a name around the email address",
+                       f"write only the address: `{inner}`" if inner else hint)
+    try:
+        validate_email(text, check_deliverability=False, globally_deliverable=False)
+    except EmailNotValidError:
+        raise BadValue(f"{describe(value)} is not an email address", hint) from None
+    return text
+
+
+def parse_company_domain(value: str) -> tuple[str, bool]:
+    """A company domain as IDNA (`xn--`) text, lower case, without a trailing dot, and whether it
+    was written as a wildcard (`*.example.no`, which means the same here: the domain and every
+    host under it)."""
+    text = value.strip()
+    wildcard = text.startswith("*.")
+    name = text[2:] if wildcard else text
+    if "://" in name or "/" in name or "@" in name:
+        host = urlsplit(name if "://" in name else "//" + name.rpartition("@")[2]).hostname or ""
+        raise BadValue(f"`{text}` is not a domain name",
+                       f"write only the domain, e.g. `{host}`" if host else
+                       "write only the domain, e.g. `example.co.uk`")
+    try:
+        ascii_name = idna.encode(name.rstrip(".").rstrip("\u3002"), uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        raise BadValue(f"`{text}` is not a domain name",
+                       "write the domain the company's email and website use, e.g. "
+                       "`example.co.uk`") from None
+    if "." not in ascii_name:
+        raise BadValue(f"`{text}` is a single word, not a domain name",
+                       "write the whole domain, e.g. `example.co.uk`")
+    return ascii_name.lower(), wildcard
+
+
+def show_domain(ascii_name: str) -> str:
+    """A normalised domain as people read it: `xn--bcher-kva.example` -> `bücher.example`."""
+    try:
+        return idna.decode(ascii_name)
+    except (idna.IDNAError, UnicodeError):
+        return ascii_name
+
+
+# -- values passed to git: a remote, a branch ----------------------------------------------------
+
+REMOTE_SCHEMES = ("https", "ssh")  # in site.mirrors; `--remote` may also be a local path
+_REMOTE_HINT = ("write the name of a git remote (`origin`, as `git remote -v` lists it), an "
+                "`https://` or `ssh://` address, or `git@host:owner/repo.git`")
+_SCP_LIKE = re.compile(r"(?:(?P<user>[A-Za-z0-9._~-]+)@)?(?P<host>[A-Za-z0-9.-]+):(?P<path>[^:].*)")
+
+
+def _ref_problem(name: str) -> str:
+    """What git's `check-ref-format` rules (which remote and branch names follow) find wrong."""
+    if not name:
+        return "it is empty"
+    if name.startswith("-"):
+        return "it starts with `-`, so git would read it as an option (one can run a command)"
+    if bad := next((c for c in name if unicodedata.category(c) == "Cc" or c.isspace()), ""):
+        return "it holds a space" if bad == " " else "it holds an invisible control character"
+    if bad := next((c for c in "~^:?*[\\" if c in name), ""):
+        return f"it holds `{bad}`, which git does not allow in a name"
+    if ".." in name or "@{" in name or "//" in name or name == "@":
+        return "it holds `..`, `//` or `@{`, which git does not allow in a name"
+    if name.endswith(("/", ".", ".lock")) or any(p.startswith(".") for p in name.split("/")):
+        return "a part of it starts with `.` or it ends with `/`, `.` or `.lock`"
+    return ""
+
+
+def parse_branch(value: object) -> str:
+    """A branch name git accepts, never one that reads as an option."""
+    text = value if isinstance(value, str) else ""
+    if problem := _ref_problem(text):
+        raise BadValue(f"{describe(value)} cannot be a branch name: {problem}",
+                       "use a plain branch name such as `gh-pages` or `pages`")
+    return text
+
+
+def parse_remote(value: object, *, paths: bool = False) -> str:
+    """A git remote to publish to: a remote's name, an https:// or ssh:// URL, or an scp-like
+    `user@host:path`; with `paths`, also a local path or file:// URL (given on the command line,
+    never from a plan file). Never a value git would read as an option or a helper to run, and
+    never one holding a password (the message does not repeat it)."""
+    text = value if isinstance(value, str) else ""
+    if text.startswith("-") or not text:
+        raise BadValue(f"the mirror {describe(value)} is not a git remote: "
+                       f"{_ref_problem(text)}", _REMOTE_HINT)
+    if any(unicodedata.category(c) == "Cc" or c.isspace() for c in text) or "::" in text:
+        raise BadValue(f"the mirror {describe(value)} is not a git remote: it holds a space, a "
+                       "control character or `::` (which names a helper program to git)",
+                       _REMOTE_HINT)
+    if "://" in text:
+        parts = urlsplit(text)
+        scheme = parts.scheme.lower()
+        if parts.password or (parts.username and scheme != "ssh"):
+            raise BadValue("the mirror's address holds a user name or password (not repeated "
+                           "here): the plan is published, so it must never hold credentials",
+                           "remove the part before `@`; let git's credential helper or a deploy "
+                           "key supply the password", code="secret")
+        if scheme == "file" and paths:
+            return text
+        if scheme not in REMOTE_SCHEMES or not parts.hostname:
+            raise BadValue(f"the mirror {describe(value)} is not an `https://` or `ssh://` "
+                           "address", _REMOTE_HINT)
+        return text
+    if ":" in text.partition("@")[0] and "@" in text:
+        raise BadValue("the mirror's address holds a user name and password (not repeated here):"
+                       " the plan is published, so it must never hold credentials",
+                       "remove the part before `@`; let git's credential helper or a deploy key "
+                       "supply the password", code="secret")
+    if scp := _SCP_LIKE.fullmatch(text):
+        if scp["host"].startswith(("-", ".")) or scp["path"].startswith("-"):
+            raise BadValue(f"the mirror {describe(value)} is not a git remote: its host or path "
+                           "starts with `-` or `.`", _REMOTE_HINT)
+        return text
+    if paths and ("/" in text or text.startswith(".")):
+        return text
+    if problem := _ref_problem(text):
+        where = " or a local path (on the command line only)" if paths else ""
+        raise BadValue(f"the mirror {describe(value)} is not a git remote: {problem}",
+                       _REMOTE_HINT + where)
+    return text
 
 
 def check_template(text: str) -> None:
