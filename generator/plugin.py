@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator import atomic, independence, pages, printsheet, pwa
 from generator.config import RecoveryPlanConfig
-from generator.loader import shown_path
+from generator.loader import shown_path, unsafe_author_pages
 from generator.model import Finding, Plan, Severity
 from generator.validate import Validation, validate_project
 
@@ -70,6 +70,8 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.plan is not None
+        for uri in unsafe_author_pages(Path(config.docs_dir), [f.src_uri for f in files], self.root):
+            files.remove(files.get_file_from_path(uri))  # a link out, a FIFO: never published
         in_nav = set(_nav_paths(config.nav or []))
         for uri, content in pages.render(self.plan, directory_urls=config.use_directory_urls).items():
             # a large plan lists only overview pages in the nav; the others are linked from them

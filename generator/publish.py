@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generator.values import BadValue, parse_branch, parse_remote
+
 NETWORK_TIMEOUT = 300  # seconds for one fetch or push
 FALLBACK_IDENTITY = {"NAME": "recovery-plan", "EMAIL": "recovery-plan@localhost"}
 SCRATCH_REF = "refs/recovery-plan/publish-{pid}"
@@ -94,7 +96,15 @@ def publish(site_dir: Path, remotes: Sequence[str], branch: str = "gh-pages",
     `repo` is the project's git repository: its remote names and git configuration
     (credentials, URL rewrites) apply, and the site's objects are written into it. Without one,
     a scratch repository is used, and remotes must be URLs or paths.
+
+    Every remote and the branch are checked by the validator's own rules (`parse_remote`,
+    `parse_branch`: never an option, a helper program or a password) and passed to git after
+    `--`; a remote refused is a failed result, and nothing runs for it.
     """
+    try:
+        branch = parse_branch(branch)
+    except BadValue as bad:
+        raise ValueError(bad.message) from None
     site_dir = site_dir.resolve()
     if not site_dir.is_dir():
         raise ValueError(f"{site_dir} is not a folder: build the site first")
@@ -115,7 +125,18 @@ def publish(site_dir: Path, remotes: Sequence[str], branch: str = "gh-pages",
         message = message or _default_message(repo)
         return [_publish_one(git, remote, remote if remote in names else _as_url(remote),
                              branch, tree, message, site_has_cname=(site_dir / "CNAME").is_file())
+                if not (refused := remote_problem(remote)) else PublishResult(remote, False,
+                                                                              error=refused)
                 for remote in remotes]
+
+
+def remote_problem(remote: str) -> str:
+    """Why `remote` must not be given to git (`parse_remote`'s message), or ""."""
+    try:
+        parse_remote(remote, paths=True)
+    except BadValue as bad:
+        return bad.message
+    return ""
 
 
 def _publish_one(git: _Git, shown: str, target: str, branch: str, tree: str, message: str,
@@ -128,7 +149,7 @@ def _publish_one(git: _Git, shown: str, target: str, branch: str, tree: str, mes
         if parent and git("rev-parse", f"{parent}^{{tree}}") == tree:
             return PublishResult(shown, True, parent, changed=False)
         commit = git("commit-tree", tree, *(["-p", parent] if parent else []), stdin=message)
-        git("push", "--quiet", target, f"{commit}:refs/heads/{branch}",
+        git("push", "--quiet", "--", target, f"{commit}:refs/heads/{branch}",
             timeout=NETWORK_TIMEOUT)
         return PublishResult(shown, True, commit)
     except GitError as error:
@@ -140,10 +161,10 @@ def _publish_one(git: _Git, shown: str, target: str, branch: str, tree: str, mes
 
 def _remote_tip(git: _Git, target: str, branch: str, scratch_ref: str) -> str:
     """The remote branch's tip, fetched so it can be the parent; "" when the branch is new."""
-    listed = git("ls-remote", target, f"refs/heads/{branch}", timeout=NETWORK_TIMEOUT)
+    listed = git("ls-remote", "--", target, f"refs/heads/{branch}", timeout=NETWORK_TIMEOUT)
     if not listed:
         return ""
-    git("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", target,
+    git("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", target,
         f"+refs/heads/{branch}:{scratch_ref}", timeout=NETWORK_TIMEOUT)
     return git("rev-parse", "--verify", f"{scratch_ref}^{{commit}}")
 
@@ -290,6 +311,11 @@ def command(args: argparse.Namespace) -> int:
     except ProjectNotFound as error:
         return _usage(str(error))
     remotes = args.remotes or (plan.site.mirrors if plan else []) or ["origin"]
+    refused = [f"{problem}\n  hint: {_REMOTE_FIX}" for r in remotes if (problem := remote_problem(r))]
+    if args.branch and (problem := _branch_problem(args.branch)):
+        refused.append(problem)
+    if refused:
+        return _usage("\n".join(refused) + "\nNothing was published.")
     known = set(_run_git(root, "remote").split())
     missing = [r for r in remotes if r not in known and not _looks_like_location(r)]
     if plan is not None and missing:
@@ -304,6 +330,18 @@ def command(args: argparse.Namespace) -> int:
     for result in results:
         print(result, file=sys.stdout if result.ok else sys.stderr)
     return 0 if all(r.ok for r in results) else 1
+
+
+_REMOTE_FIX = ("give a git remote's name (`origin`), an `https://` or `ssh://` address, "
+               "`git@host:owner/repo.git`, or a local path")
+
+
+def _branch_problem(branch: str) -> str:
+    try:
+        parse_branch(branch)
+    except BadValue as bad:
+        return f"{bad.message}\n  hint: {bad.hint}"
+    return ""
 
 
 def _looks_like_location(remote: str) -> bool:

@@ -237,7 +237,7 @@ def parse_email(value: object) -> str:
         raise BadValue(f"{describe(value)} has a name around the email address",
                        f"write only the address: `{inner}`" if inner else hint)
     try:
-        validate_email(text, check_deliverability=False, globally_deliverable=False)
+        validate_email(text, check_deliverability=False)
     except EmailNotValidError:
         raise BadValue(f"{describe(value)} is not an email address", hint) from None
     return text
