@@ -70,8 +70,10 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.plan is not None
-        for uri in unsafe_author_pages(Path(config.docs_dir), [f.src_uri for f in files], self.root):
-            files.remove(files.get_file_from_path(uri))  # a link out, a FIFO: never published
+        unsafe = unsafe_author_pages(Path(config.docs_dir), [f.abs_src_path or "" for f in files],
+                                     self.root)
+        for file in [f for f in files if f.abs_src_path in unsafe]:
+            files.remove(file)  # a link out of the project, a FIFO: never published
         in_nav = set(_nav_paths(config.nav or []))
         for uri, content in pages.render(self.plan, directory_urls=config.use_directory_urls).items():
             # a large plan lists only overview pages in the nav; the others are linked from them
