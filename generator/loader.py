@@ -228,3 +228,250 @@ def unsafe_author_pages(docs_dir: Path, paths: Iterable[str], root: Path) -> set
     docs = os.path.abspath(docs_dir)
     return {path for path in paths
             if os.path.abspath(path).startswith(docs + os.sep) and unsafe_reason(Path(path), root)}
+
+
+def _error(path: str, line: int, column: int, message: str, hint: str = "", *, code: str) -> LoadError:
+    return LoadError(Finding(path, line, column, Severity.ERROR, message, hint, code))
+
+
+def _decode(raw: bytes, shown_as: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _error(shown_as, 1, 1, "the file is saved as UTF-16, not UTF-8",
+                     "save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+                     code="not-utf8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise _error(
+            shown_as, line, column,
+            f"the file is not valid UTF-8 (byte 0x{raw[error.start]:02x} here)",
+            "save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)", code="not-utf8",
+        ) from None
+
+
+def _refuse_tabs(text: str, shown_as: str) -> None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            raise _error(
+                shown_as, number, indent.index("\t") + 1, "a tab is used for indentation",
+                "YAML indentation must use spaces: replace the tab with spaces "
+                "(most editors have a 'convert tabs to spaces' setting)", code="tab-indent",
+            )
+
+
+class _Composer:
+    """Turns libyaml events into plain dicts, lists and scalars, recording positions."""
+
+    def __init__(self, text: str, shown_as: str):
+        self.text = text
+        self.doc = Document(shown_as, None)
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.count = 0
+
+    def document(self) -> Document:
+        events = self._events()
+        try:
+            next(events)  # StreamStart
+            event = next(events)
+            if isinstance(event, yaml.StreamEndEvent):
+                return self.doc
+            self.doc.data = self._node(next(events), (), events, 0)
+            next(events)  # DocumentEnd
+            event = next(events)
+            if isinstance(event, yaml.DocumentStartEvent):
+                raise self._at(event, "the file holds more than one YAML document",
+                               "remove the `---` line: one file holds one document",
+                               code="multiple-documents")
+        except yaml.MarkedYAMLError as error:
+            raise _syntax_error(error, self.doc.path, self.text) from None
+        except yaml.YAMLError as error:  # e.g. a reader error without a mark
+            raise _error(self.doc.path, 1, 1, f"YAML syntax error: {error}", code="yaml-syntax") from None
+        return self.doc
+
+    def _events(self) -> Iterator[yaml.Event]:
+        return yaml.parse(self.text, Loader=_Loader)
+
+    def _at(self, event: yaml.Event, message: str, hint: str = "", *, code: str) -> LoadError:
+        mark = event.start_mark
+        return _error(self.doc.path, mark.line + 1, mark.column + 1, message, hint, code=code)
+
+    def _node(self, event: yaml.Event, path: Path_, events: Iterator[yaml.Event], depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise self._at(event, f"values are nested more than {MAX_DEPTH} levels deep",
+                           "a plan needs only a few levels: look for pasted data, or for `[` or `{` "
+                           "that are opened again and again", code="too-deep")
+        # A file's top level is "at line 1", even when comments come first.
+        mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1) if path else Mark(1, 1)
+        self.doc.values.setdefault(path, mark)
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event)
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            written = "!!" + tag.removeprefix(_STANDARD_TAGS) if tag.startswith(_STANDARD_TAGS) else tag
+            raise self._at(event, f"YAML tags such as `{written}` are not allowed in a plan",
+                           "remove the tag; if the value must stay text, put it in quotes",
+                           code="yaml-tag")
+        start = self.count
+        if isinstance(event, yaml.ScalarEvent):
+            value: Any = _scalar(event)
+            self._count(event)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            value = self._sequence(path, events, depth)
+        else:
+            value = self._mapping(path, events, depth)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, self.count - start)
+        return value
+
+    def _count(self, event: yaml.Event, n: int = 1) -> None:
+        self.count += n
+        if self.count > MAX_VALUES:
+            raise self._at(event, f"the file expands to more than {MAX_VALUES:,} values",
+                           "aliases (`*name`) may repeat a value, but not build huge documents",
+                           code="too-many-values")
+
+    def _alias(self, event: yaml.AliasEvent) -> Any:
+        if event.anchor not in self.anchors:
+            raise self._at(event, f"the alias `*{event.anchor}` names no anchor defined above",
+                           f"a value starting with `*` is an alias in YAML: if you meant the text, "
+                           f"put it in quotes (`\"*{event.anchor}\"`)", code="yaml-alias")
+        value, size = self.anchors[event.anchor]
+        self._count(event, size)
+        return value
+
+    def _sequence(self, path: Path_, events: Iterator[yaml.Event], depth: int) -> list[Any]:
+        items: list[Any] = []
+        self.count += 1
+        for event in events:
+            if isinstance(event, yaml.SequenceEndEvent):
+                return items
+            items.append(self._node(event, (*path, len(items)), events, depth + 1))
+        return items
+
+    def _mapping(self, path: Path_, events: Iterator[yaml.Event], depth: int) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        merged: list[tuple[dict[str, Any], Mark]] = []
+        self.count += 1
+        for event in events:
+            if isinstance(event, yaml.MappingEndEvent):
+                break
+            if not isinstance(event, yaml.ScalarEvent):
+                raise self._at(event, "a key must be a simple word, not a list or mapping",
+                               "write the key as a word, e.g. `deputy:`; a value that starts with "
+                               "`[` or `{` must be in quotes", code="complex-key")
+            key = event.value
+            mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+            value_event = next(events)
+            if key == "<<" and event.implicit[0]:
+                value = self._node(value_event, path, events, depth + 1)
+                for part in value if isinstance(value, list) else [value]:
+                    if not isinstance(part, dict):
+                        raise self._at(value_event, "`<<` merges only mappings",
+                                       "`<<: *name` must name `key: value` lines marked `&name`",
+                                       code="yaml-merge")
+                    merged.append((part, mark))
+                continue
+            if key in mapping:
+                first = self.doc.keys[(*path, key)]
+                raise _error(self.doc.path, mark.line, mark.column,
+                             f"duplicate key `{key}` (first written on line {first.line})",
+                             "keep one of the two: YAML would silently drop the first",
+                             code="duplicate-key")
+            self.doc.keys[(*path, key)] = mark
+            mapping[key] = self._node(value_event, (*path, key), events, depth + 1)
+        for part, mark in merged:
+            for key, value in part.items():
+                if key not in mapping:
+                    mapping[key] = value
+                    self.doc.keys[(*path, key)] = self.doc.values[(*path, key)] = mark
+        return mapping
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    """YAML 1.2 core schema for plain scalars; anything else stays the text that was written."""
+    text = event.value
+    if not event.implicit[0] or event.tag == "!":  # quoted or block scalar: always text
+        return text
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": "a value contains `: `; put the whole value in quotes",
+    "could not find expected ':'": "a line is missing the `:` after its key, or is indented "
+    "differently from the lines around it",
+    "did not find expected key": "check the indentation of this line against the lines above",
+    "did not find expected '-' indicator": "list items must line up under each other, each "
+    "starting with `- `",
+    "found unexpected end of stream": "a quote or bracket opened above is never closed",
+    "found character that cannot start any token": "a value starts with a character YAML "
+    "reserves (`@`, `` ` ``, `%`); put the value in quotes",
+    "found undefined alias": "`*` starts an alias in YAML; put the value in quotes",
+    "control characters are not allowed": "remove the invisible control character (often "
+    "pasted from a PDF or a spreadsheet)",
+}
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, shown_as: str, text: str) -> LoadError:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "invalid YAML"
+    hint = _unclosed_quote_hint(text, mark) or _flow_value_hint(error, text) or next(
+        (h for k, h in _SYNTAX_HINTS.items() if k in problem), "")
+    line, column = _within(text, mark.line, mark.column) if mark else (1, 1)
+    return _error(shown_as, line, column, f"YAML syntax error: {problem}", hint, code="yaml-syntax")
+
+
+def _within(text: str, line: int, column: int) -> tuple[int, int]:
+    """A 0-based libyaml position as a 1-based one inside the text (libyaml may point one line
+    past the end of a file that does not end with a newline)."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        line, column = len(lines) - 1, len(lines[-1])
+    return line + 1, min(column, len(lines[line])) + 1
+
+
+_FLOW_VALUE = re.compile(r":\s+[{\[][^}\]]*[}\]]\s*[^\s#,}\]]")
+
+
+def _flow_value_hint(error: yaml.MarkedYAMLError, text: str) -> str:
+    """A value such as `resolved: {organisation} fixed it` starts with a brace YAML reads as a mapping."""
+    lines = text.splitlines()
+    for mark in (error.context_mark, error.problem_mark):
+        if mark is not None and mark.line < len(lines) and _FLOW_VALUE.search(lines[mark.line]):
+            return ("a value that starts with `{` or `[` is read as a YAML mapping or list: "
+                    "put the whole value in quotes")
+    return ""
+
+
+def _unclosed_quote_hint(text: str, mark: yaml.Mark | None) -> str:
+    """When the error follows a quote that closed a value left open on an earlier line, say so.
+
+    A value such as `initial: "We are closed.` without its closing quote runs on into the next
+    lines until the next quote, and the error appears there, far from the mistake.
+    """
+    if mark is None or mark.column == 0:
+        return ""
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return ""
+    quote = lines[mark.line][: mark.column].rstrip()[-1:]
+    if quote not in ('"', "'"):
+        return ""
+    for number in range(mark.line - 1, -1, -1):
+        if lines[number].count(quote) % 2:
+            return (f"the {quote} before this closes a quote opened on line {number + 1}: check "
+                    f"that the value on line {number + 1} ends with its closing {quote}")
+    return ""
