@@ -99,8 +99,12 @@ def load_file(file: Path, shown_as: str, root: Path | None = None) -> Document:
 
 # -- reading only the project's own regular files ------------------------------------------------
 
-_UNSAFE_HINT = ("the plan reads and publishes only its own files: copy the file into the "
-                "project instead of linking to it, or remove it")
+_UNSAFE_HINTS = {  # by what the reason says
+    "outside the project": "the plan reads and publishes only its own files: copy the file into "
+    "the project instead of linking to it, or remove the link",
+    "symbolic link": "remove the link, or make it point to a file of the project",
+    "": "remove it: plan files and pages are ordinary files saved in the project",
+}
 _KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
           (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
 
@@ -132,8 +136,9 @@ def unsafe_reason(path: Path, root: Path, *, folder: bool = False) -> str:
         return f"cannot read {name}: {error.strerror}"
     real_root = root.resolve()
     if not _inside(real, real_root):
-        how = "a symbolic link to" if is_link else "in a folder linked to"
-        return f"{name} is {how} {real}, outside the project: it is not read"
+        target = os.readlink(path) if is_link else f"in a folder linked to {real}"
+        return f"{name} is a symbolic link to {target}, outside the project: it is not read" \
+            if is_link else f"{name} is {target}, outside the project: it is not read"
     if folder and stat.S_ISDIR(mode):
         return ""
     if folder:
@@ -148,7 +153,8 @@ def _path_kind(mode: int) -> str:
 
 
 def _unsafe_error(shown_as: str, reason: str) -> LoadError:
-    return _error(shown_as, 1, 1, reason, _UNSAFE_HINT, code="unsafe-file")
+    hint = next(h for words, h in _UNSAFE_HINTS.items() if words in reason)
+    return _error(shown_as, 1, 1, reason, hint, code="unsafe-file")
 
 
 def read_bytes_safely(file: Path, root: Path, shown_as: str, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -203,7 +209,10 @@ def safe_files(root: Path, folder: Path, suffixes: tuple[str, ...] = (),
         real = directory.resolve()
         for entry in sorted(os.scandir(directory), key=lambda e: e.name, reverse=True):
             path = Path(entry.path)
-            is_dir = entry.is_dir()  # follows links; False for a loop or a dangling link
+            try:
+                is_dir = entry.is_dir()  # follows links
+            except OSError:  # a link loop: reported as a file below
+                is_dir = False
             if is_dir and recursive:
                 reason = unsafe_reason(path, root, folder=True)
                 if not reason and _inside(real, path.resolve()):
