@@ -326,7 +326,12 @@ class _Composer:
                            code="yaml-tag")
         start = self.count
         if isinstance(event, yaml.ScalarEvent):
-            value: Any = _scalar(event)
+            try:
+                value: Any = _scalar(event)
+            except ValueError:  # more digits than Python turns into a number (4,300)
+                raise self._at(event, f"this number has {len(event.value):,} digits: no value in a "
+                               "plan needs so many", "check the value; if it is a reference, put it "
+                               "in quotes", code="out-of-range") from None
             self._count(event)
         elif isinstance(event, yaml.SequenceStartEvent):
             value = self._sequence(path, events, depth)

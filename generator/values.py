@@ -6,6 +6,7 @@ import difflib
 import re
 import string
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -192,24 +193,39 @@ def parse_phone(number: object, region: str, label: str = "other", ext: object =
     )
 
 
+_MAIN_REGIONS = {regions[0] for regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.values()}
+
+
+def _short_number_regions(digits: str, test: Callable[[str], bool]) -> str:
+    """The regions (main countries first, by calling code) where `test` holds, for messages."""
+    found = sorted((r for r in shortnumberinfo.SUPPORTED_SHORT_REGIONS if test(r)),
+                   key=lambda r: (r not in _MAIN_REGIONS, phonenumbers.country_code_for_region(r), r))
+    return ", ".join(found[:3]) + (" and other countries" if len(found) > 3 else "")
+
+
 def _explain_short_number(text: str, region: str) -> None:
-    """Raise BadValue saying what a short number is (112, 999, 911, 1177, 116117...)."""
+    """Raise BadValue saying what a short number is (112, 999, 911, 1177, 116117...): an
+    emergency number, or a service's short number, which only dials inside its country."""
     digits = re.sub(r"[\s().-]", "", text)
     if not digits.isdigit() or len(digits) > 6:
         return
-    emergency = [r for r in sorted(shortnumberinfo.SUPPORTED_SHORT_REGIONS)
-                 if shortnumberinfo.is_emergency_number(digits, r)]
-    if region in emergency or emergency:
-        where = region if region in emergency else ", ".join(emergency[:3]) + (
-            " and other countries" if len(emergency) > 3 else "")
-        raise BadValue(f"{digits} is an emergency number (in {where}): write it in a step's text, "
-                       "not as a contact's phone",
-                       f"e.g. `- do: Call {digits} if anyone is hurt or in danger.`; a contact's "
-                       "phone reaches that person or company")
-    short = phonenumbers.parse(digits, region) if region else None
-    if short is not None and shortnumberinfo.is_valid_short_number_for_region(short, region):
-        raise BadValue(f"{digits} is a short number, dialled only inside {region} and not from "
-                       "every phone: a contact's phone must be a full number",
+
+    def short(r: str) -> bool:
+        return shortnumberinfo.is_valid_short_number_for_region(phonenumbers.parse(digits, r), r)
+
+    emergency_here = bool(region) and shortnumberinfo.is_emergency_number(digits, region)
+    if emergency_here or not (region and short(region)):
+        where = region if emergency_here else _short_number_regions(
+            digits, lambda r: shortnumberinfo.is_emergency_number(digits, r))
+        if where:
+            raise BadValue(f"{digits} is an emergency number (in {where}): write it in a step's "
+                           "text, not as a contact's phone",
+                           f"e.g. `- do: Call {digits} if anyone is hurt or in danger.`; a "
+                           "contact's phone reaches that person or company")
+    where = region if region and short(region) else _short_number_regions(digits, short)
+    if where:
+        raise BadValue(f"{digits} is a short number (in {where}), which dials only inside its "
+                       "country and not from every phone: a contact's phone must be a full number",
                        "give the service's full number (with its `+` code), or write the short "
                        "number in a step's text")
 

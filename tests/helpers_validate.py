@@ -31,6 +31,7 @@ class Case:
     remove: list[str] = field(default_factory=list)
     encoding: dict[str, str] = field(default_factory=dict)
     pad: dict[str, int] = field(default_factory=dict)
+    link: dict[str, str] = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
 
     @property
@@ -69,6 +70,9 @@ def materialise(case: Case, target: Path) -> Path:
         with path.open("ab") as file:
             line = b"# " + b"padding " * 12 + b"\n"
             file.write(line * (size // len(line) + 1))
+    for name, points_to in case.link.items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).symlink_to(points_to)
     for name in case.remove:
         path = target / name
         if path.is_dir():

@@ -72,7 +72,8 @@ def test_corpus_is_large_and_well_formed() -> None:
     assert len(set(names)) == len(names), "case names must be unique"
     for case in CASES:
         assert case.mistake.strip(), case.name
-        assert case.edit or case.write or case.remove or case.pad, f"{case.name} changes nothing"
+        assert case.edit or case.write or case.remove or case.pad or case.link, \
+            f"{case.name} changes nothing"
 
 
 def test_base_plan_is_clean(tmp_path: Path) -> None:
