@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from generator import hosts, schema
+from generator import hosts, sanitize, schema
 from generator.loader import Document, LoadError, load_file, shown_path
 from generator.model import (
     SLA,
@@ -335,6 +335,11 @@ class _Run:
                         f"this line seems to contain {found[0]}; the page is published, so it "
                         "must never hold secrets", "remove the secret; say where it is kept "
                         "instead", "secret"))
+            self.check_page_html(page, text)
+
+    def check_page_html(self, page: Path, text: str) -> None:
+        """What the build removes from an author page's HTML, found here too."""
+        self.findings += sanitize.check_page(text, shown_path(page))[1]
 
     def warn_unknown_files(self, plans: Path) -> None:
         where = "systems, scenarios and incidents go in plans/systems/, plans/scenarios/ and " \
