@@ -195,8 +195,12 @@ def check_page(source: str, path: str, page_html: str | None = None) -> tuple[st
     for removal in removals:
         severity, message, hint = describe(removal)
         line, column = locator.find(removal)
-        findings.append(Finding(path, line, column, severity, message, hint,
-                                "page-content-removed" if severity is ERROR else "page-html-removed"))
+        if severity is ERROR:  # the page loses what the reader was meant to see or follow
+            findings.append(Finding(path, line, column, ERROR, message, hint,
+                                    code="page-content-removed"))
+        else:
+            findings.append(Finding(path, line, column, WARNING, message, hint,
+                                    code="page-html-removed"))
     return allowed, findings
 
 
