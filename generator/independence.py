@@ -125,6 +125,14 @@ def check_site(site_dir: Path, plan: Plan,
     return _merge_repeats(findings)
 
 
+def check_author_page(page_html: str, page: str, source: str, scope: HostScope,
+                      site_url: str) -> list[Finding]:
+    """What `check_site` finds in the content of an author's page (its cleaned HTML), at the
+    lines of its Markdown `source`: the validator's view of the same check."""
+    return _Checker(scope, site_url).check(page, page_html, _scan_html(page_html, page),
+                                           (page, source))
+
+
 def _site_url_findings(url: str, company_domains: list[str], plan_file: str) -> list[Finding]:
     host = urlsplit(url).hostname or ""
     domain = company_domain_of(host, company_domains) if host else None

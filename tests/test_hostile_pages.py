@@ -10,7 +10,7 @@ import pytest
 from helpers_pwa import other_origin, serving
 from helpers_site import PHONE, ROOT, build
 
-from generator import sanitize
+from generator import independence, sanitize
 from generator.loader import shown_path
 from generator.validate import validate_project
 
@@ -199,7 +199,11 @@ BEACON_PAGE = """# Beacons
 <base href="{other}">
 
 [Contacts](../contacts/)
+
+The [key holders](https://wiki.harbourdental.co.uk/keys) are on the intranet.
 """
+COMPANY_LINK = ("25:19: warning: links to https://wiki.harbourdental.co.uk/keys: "
+                "wiki.harbourdental.co.uk is on a company domain, down with the company's servers")
 REFRESH_PAGE = '# Refresh\n\n<meta http-equiv="refresh" content="0; url={other}refresh">\n'
 
 
@@ -221,7 +225,8 @@ def beacon_site(tmp_path_factory: pytest.TempPathFactory, other_host) -> Path:
     done = build(project, project / "site")
     assert done.returncode == 0, done.stderr
     validated = [str(f) for f in validate_project(project).findings if "plans/pages/" in f.path]
-    assert len(validated) == 11
+    assert len(validated) == 12
+    assert f"{shown_path(pages / 'beacons.md')}:{COMPANY_LINK}" in [v.splitlines()[0] for v in validated]
     for finding in validated:  # the build said what validate says, at the same lines
         assert finding.splitlines()[0].replace(f"{project}/", "") in done.stdout
     return project / "site"
@@ -243,3 +248,16 @@ def test_nothing_of_a_hostile_page_runs_or_leaves_the_site(browser, beacon_site:
         assert page.url == site.url("refresh/")
         context.close()
     assert left == [] and requests == []
+
+
+def test_the_remote_resource_check_names_the_markdown_line(beacon_site: Path) -> None:
+    """The built page's own check, run on the site: what it finds in an author's page is
+    reported at the page's Markdown line, the theme's links around it where they are."""
+    project = beacon_site.parent
+    source = (project / "plans" / "pages" / "beacons.md").read_text(encoding="utf-8")
+    plan = validate_project(project).plan
+    assert plan is not None
+    found = independence.check_site(beacon_site, plan, {"beacons/index.html": ("beacons.md", source)})
+    assert [str(f).splitlines()[0] for f in found] == [f"beacons.md:{COMPANY_LINK}"]
+    unmapped = [str(f).splitlines()[0] for f in independence.check_site(beacon_site, plan)]
+    assert len(unmapped) == 1 and unmapped[0].startswith("beacons/index.html:")
