@@ -22,7 +22,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -128,43 +127,46 @@ def _normalise(page_html: str) -> str:
                      strip_comments=True)
 
 
-class _StartTags(HTMLParser):
-    """The start tags of serialised HTML with their attributes, and the index of the tag each
-    one is nested in (-1 at the top)."""
+RAW_TEXT = {"script", "style", "xmp", "iframe", "noembed", "noframes", "plaintext", "noscript"}
+# The parser's serialisation: names end at a space, `/`, `>` or `=`; values are double-quoted
+# with `"` and `&` escaped; `<` in text is escaped, except inside the raw-text elements.
+_TAG = re.compile(r'<(/?)([^\s/>]+)((?:\s+[^\s/>=]+(?:="[^"]*")?)*)\s*/?>')
+_ATTRIBUTE = re.compile(r'([^\s/>=]+)(?:="([^"]*)")?')
 
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str], int]] = []
-        self._open: list[int] = []
-        self.feed(text)
-        self.close()
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        parent = self._open[-1] if self._open else -1
-        self.tags.append((tag, {k: v or "" for k, v in attrs}, parent))
-        if tag not in VOID:
-            self._open.append(len(self.tags) - 1)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self._open.pop()
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self._open) - 1, -1, -1):
-            if self.tags[self._open[depth]][0] == tag:
-                del self._open[depth:]
-                return
+def _start_tags(text: str) -> list[tuple[str, dict[str, str], int]]:
+    """The start tags of the sanitizer's serialised HTML, each with its attributes (decoded)
+    and the index of the tag it is nested in (-1 at the top)."""
+    tags: list[tuple[str, dict[str, str], int]] = []
+    open_: list[int] = []
+    position = 0
+    while match := _TAG.search(text, position):
+        closing, name = match.group(1), match.group(2).lower()
+        position = match.end()
+        if closing:
+            for depth in range(len(open_) - 1, -1, -1):
+                if tags[open_[depth]][0] == name:
+                    del open_[depth:]
+                    break
+            continue
+        attributes = {k: html.unescape(v or "") for k, v in _ATTRIBUTE.findall(match.group(3))}
+        tags.append((name, attributes, open_[-1] if open_ else -1))
+        if name in RAW_TEXT:
+            end = text.find(f"</{name}", position)
+            position = len(text) if end < 0 else end
+        if name not in VOID:
+            open_.append(len(tags) - 1)
+    return tags
 
 
 def _removals(before: str, after: str) -> list[Removal]:
     """What `after` lacks of `before`: both are the same parser's output, so the elements of
     `after` are those of `before` in the same order, less the removed ones."""
-    kept = _StartTags(after).tags
+    kept = _start_tags(after)
     removed: list[Removal] = []
     gone: set[int] = set()  # elements removed with their content: nothing inside is reported
     j = 0
-    for index, (tag, attrs, parent) in enumerate(_StartTags(before).tags):
+    for index, (tag, attrs, parent) in enumerate(_start_tags(before)):
         if parent in gone:
             gone.add(index)
             continue
