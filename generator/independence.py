@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator import sanitize
 from generator.hosts import (
     HostScope,
     RefKind,
@@ -103,9 +104,13 @@ class Hit:
     loads: bool  # fetched as the page loads (vs. followed when a reader taps it)
 
 
-def check_site(site_dir: Path, plan: Plan) -> list[Finding]:
+def check_site(site_dir: Path, plan: Plan,
+               author_pages: dict[str, tuple[str, str]] | None = None) -> list[Finding]:
     """Errors for the site URL and for resources loaded from elsewhere; warnings for every
-    page, manifest, worker or card that links to or requests a company-only host."""
+    page, manifest, worker or card that links to or requests a company-only host.
+
+    `author_pages` maps the site files made from the authors' Markdown to (its path, its
+    text): what is found in one of them is reported at the Markdown line that wrote it."""
     site = plan.site
     findings = _site_url_findings(site.url, site.company_domains, shown_path(plan.root / PLAN_FILE))
     checker = _Checker(HostScope(site.company_domains, site.expected_down), site.url)
@@ -115,8 +120,17 @@ def check_site(site_dir: Path, plan: Plan) -> list[Finding]:
             continue
         relative = path.relative_to(site_dir).as_posix()
         text = path.read_text(encoding="utf-8", errors="replace")
-        findings += checker.check(relative, text, scan(text, path.name))
+        markdown = (author_pages or {}).get(relative)
+        findings += checker.check(relative, text, scan(text, path.name), markdown)
     return _merge_repeats(findings)
+
+
+def check_author_page(page_html: str, page: str, source: str, scope: HostScope,
+                      site_url: str) -> list[Finding]:
+    """What `check_site` finds in the content of an author's page (its cleaned HTML), at the
+    lines of its Markdown `source`: the validator's view of the same check."""
+    return _Checker(scope, site_url).check(page, page_html, _scan_html(page_html, page),
+                                           (page, source))
 
 
 def _site_url_findings(url: str, company_domains: list[str], plan_file: str) -> list[Finding]:
@@ -149,11 +163,18 @@ class _Checker:
         self.site_scheme = urlsplit(site_url).scheme or "https"
         self.site_origin = _origin(site_url, self.site_scheme)
 
-    def check(self, path: str, text: str, hits: Iterator[Hit]) -> list[Finding]:
+    def check(self, path: str, text: str, hits: Iterator[Hit],
+              markdown: tuple[str, str] | None = None) -> list[Finding]:
+        """The findings of one file; of an author's page (`markdown`: its path and text), at the
+        Markdown line that writes the URL (the theme's links around the content stay put)."""
         findings: list[Finding] = []
         lines: list[int] = []  # offsets of line starts, computed at the first finding
 
-        def at(offset: int, severity: Severity, message: str, hint: str, code: str) -> None:
+        def at(hit: Hit, severity: Severity, message: str, hint: str, code: str) -> None:
+            if markdown and (where := sanitize.locate(markdown[1], hit.url)):
+                findings.append(Finding(markdown[0], *where, severity, message, hint, code))
+                return
+            offset = hit.offset
             if not lines:
                 lines.extend([0, *(m.end() for m in re.finditer("\n", text))])
             line = bisect_right(lines, offset)
@@ -164,12 +185,12 @@ class _Checker:
             host, kind = self._classify(hit.url)
             if hit.loads and self._foreign(hit.url):
                 why = f" ({kind.value} host)" if kind else ""
-                at(hit.offset, Severity.ERROR,
+                at(hit, Severity.ERROR,
                    f"loads {hit.url} from another site{why}: the offline copy cannot load it",
                    "ship the file with the site (put it in plans/pages/ or site_overrides/) "
                    "instead of loading it from elsewhere", "remote-resource")
             elif kind is not None:
-                at(hit.offset, Severity.WARNING, f"links to {hit.url}: {_why(kind, host)}",
+                at(hit, Severity.WARNING, f"links to {hit.url}: {_why(kind, host)}",
                    "link to a copy that does not depend on the company (a cloud service, the "
                    "vendor's site), or list the host in `site.expected_down` in plans/plan.yaml "
                    "if readers know it will be down", "company-dependence")

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from generator import atomic, independence, pages, printsheet, pwa
+from generator import atomic, csp, independence, pages, printsheet, pwa, sanitize
 from generator.config import RecoveryPlanConfig
 from generator.loader import shown_path, unsafe_author_pages
 from generator.model import Finding, Plan, Severity
@@ -39,6 +39,9 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.final_site_dir: Path | None = None
         self.sheet: printsheet.PendingSheet | None = None
         self.validation: Validation | None = None  # set by `recovery-plan build` to skip a re-run
+        self.reported: set[Finding] = set()  # what validation already said
+        self.page_findings: list[Finding] = []  # what cleaning the authors' pages found besides
+        self.author_html: dict[str, tuple[str, str]] = {}  # site file -> (page path, Markdown)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -48,6 +51,8 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         result = self.validation or validate_project(self.root, today=self.config.today)
         if self.validation is None:
             _log_findings(result.findings)
+        self.reported = set(result.findings)
+        self.page_findings, self.author_html = [], {}
         if result.errors or (self.config.strict and result.findings):
             raise PluginError(
                 f"The plan has {result.summary()}: nothing was built and site/ is unchanged. "
@@ -93,6 +98,17 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
                 server.watch(str(self.root / folder))
         return server
 
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        """An author's page keeps only the allowlisted HTML (see generator/sanitize.py)."""
+        if page.file.generated_by is not None:
+            return html
+        source = page.file.content_string
+        path = shown_path(Path(page.file.abs_src_path or page.file.src_uri))
+        allowed, findings = sanitize.check_page(source, path, html)
+        self.page_findings += [f for f in findings if f not in self.reported]
+        self.author_html[page.file.dest_uri] = (path, source)
+        return allowed
+
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         return pwa.inject_head(output, page.url, config)
 
@@ -101,9 +117,12 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         assert self.plan is not None
         site_dir = Path(config.site_dir)
         assert self.sheet is not None
-        problems = self.sheet.write(site_dir)
+        problems = self.page_findings + self.sheet.write(site_dir)
+        if self.command != "serve":  # the live preview's reload script is inline
+            csp.write(site_dir)
         pwa.write(site_dir, self.plan, config, preview=self.command == "serve")
-        problems += independence.check_site(site_dir, self.plan)
+        problems += [f for f in independence.check_site(site_dir, self.plan, self.author_html)
+                     if f not in self.reported]  # an author page's: validation said it
         _log_findings(problems)
         errors = [p for p in problems if p.severity is Severity.ERROR]
         if errors:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from generator import hosts, schema
+from generator import hosts, independence, sanitize, schema
 from generator.loader import Document, LoadError, load_file, read_text_safely, safe_files, shown_path
 from generator.model import (
     SLA,
@@ -155,6 +155,7 @@ class _Run:
     today: date = date.min
     company_domains: list[str] = field(default_factory=list)
     expected_down: list[str] = field(default_factory=list)
+    own_pages: list[tuple[str, str, str]] = field(default_factory=list)  # path, Markdown, HTML
     review: Review = field(default_factory=lambda: Review(date.min))
     roles: dict[str, str] = field(default_factory=dict)
     known: dict[str, set[str]] = field(default_factory=lambda: {
@@ -279,6 +280,7 @@ class _Run:
         if comms_doc is None:
             self.unknowable.add("audience")
         settings = self.plan_settings(plan_doc)
+        self.check_page_links(settings[1].url if settings else "")
         contacts = self.contacts(contact_docs)
         communications = self.communications(comms_doc)
         systems = {i: self.system(i, d) for i, d in systems_docs.items()}
@@ -357,6 +359,19 @@ class _Run:
                         f"this line seems to contain {found[0]}; the page is published, so it "
                         "must never hold secrets", "remove the secret; say where it is kept "
                         "instead", "secret"))
+            self.check_page_html(page, text)
+
+    def check_page_html(self, page: Path, text: str) -> None:
+        """What the build removes from an author page's HTML, found here too."""
+        cleaned, found = sanitize.check_page(text, shown_path(page))
+        self.findings += found
+        self.own_pages.append((shown_path(page), text, cleaned))
+
+    def check_page_links(self, site_url: str) -> None:
+        """The authors' pages' links to company-only hosts, as the build's check finds them."""
+        scope = hosts.HostScope(self.company_domains, self.expected_down)
+        for page, text, cleaned in self.own_pages:
+            self.findings += independence.check_author_page(cleaned, page, text, scope, site_url)
 
     def warn_unknown_files(self, plans: Path) -> None:
         where = "systems, scenarios and incidents go in plans/systems/, plans/scenarios/ and " \

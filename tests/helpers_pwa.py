@@ -156,3 +156,30 @@ def install_offline_copy(page, url: str) -> list[str]:
     returns the names of the site's caches."""
     page.goto(url)
     return page.evaluate(WAIT_FOR_OFFLINE_COPY)
+
+
+@contextmanager
+def other_origin() -> Iterator[tuple[str, list[str]]]:
+    """A second server on 127.0.0.1 (another port: another origin) that answers every request
+    with 404 and records its path: what a request leaving the site would reach."""
+    requests: list[str] = []
+
+    class Recorder(SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            requests.append(self.path)
+            self.send_error(404)
+
+        do_POST = do_HEAD = do_GET  # noqa: N815
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/", requests
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()

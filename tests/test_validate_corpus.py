@@ -108,7 +108,7 @@ def test_case(case: Case, tmp_path: Path) -> None:
 def test_corpus_covers_every_rule(tmp_path: Path) -> None:
     """Every finding code the validator can emit is produced by at least one case."""
     source = "".join((Path(__file__).parent.parent / "generator" / name).read_text()
-                     for name in ("loader.py", "validate.py", "schema.py"))
+                     for name in ("loader.py", "validate.py", "schema.py", "sanitize.py"))
     codes = set(re.findall(r'code="([a-z0-9-]+)"', source)) | {"missing-file", "unknown-file"}
     # Not reachable from a plan's text: a file the OS refuses to read, and cerberus's fallback
     # for rules the schemas do not use.
