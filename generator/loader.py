@@ -142,7 +142,7 @@ def unsafe_reason(path: Path, root: Path, *, folder: bool = False) -> str:
     if folder and stat.S_ISDIR(mode):
         return ""
     if folder:
-        return f"{_path_kind(mode)} is where a folder should be"
+        return f"this is {_path_kind(mode)}, where a folder should be"
     if stat.S_ISREG(mode):
         return ""
     return f"{name} is {_path_kind(mode)}, not a regular file: it is not read"
@@ -196,7 +196,7 @@ def safe_files(root: Path, folder: Path, suffixes: tuple[str, ...] = (),
     """The files of `folder` (and, with `recursive`, of its sub-folders) whose names end in one of
     `suffixes` (any name when empty) and that are safe to read, and a located error for each
     one, or each folder, that is not (see `unsafe_reason`). Sorted; each folder listed once."""
-    if not os.path.lexists(folder):
+    if not os.path.lexists(folder) or folder.is_file():  # none, or a file: reported elsewhere
         return [], []
     if reason := unsafe_reason(folder, root, folder=True):
         return [], [_unsafe_error(shown_path(folder), reason).finding]

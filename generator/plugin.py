@@ -62,7 +62,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         assert self.plan is not None
         config.site_name = html.escape(self.plan.organisation)  # themes print it as HTML
         config.site_url = self.plan.site.url
-        config.nav = pages.navigation(self.plan, pages.author_pages(Path(config.docs_dir)))
+        config.nav = pages.navigation(self.plan, pages.author_pages(Path(config.docs_dir), self.root))
         config.extra["recovery_plan"] = pages.template_context(self.plan)
         config.extra_css.append(pages.CSS)
         config.extra_javascript.append(pages.JS)

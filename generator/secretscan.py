@@ -35,6 +35,16 @@ _SECRET_VALUES = [
 ]
 
 
+URL_CREDENTIALS = "a user name or password in a web address"
+_HINTS = {URL_CREDENTIALS: "remove the user name and password (from `//` to `@`); say where the "
+          "login is kept instead"}
+
+
+def secret_hint(kind: str) -> str:
+    """How to fix a secret of this kind."""
+    return _HINTS.get(kind, "remove the secret; say where it is kept instead")
+
+
 def secret_in_text(text: str) -> str:
     """What kind of secret `text` seems to contain, or an empty string."""
     found = secret_at(text)
@@ -47,7 +57,7 @@ def secret_at(text: str) -> tuple[str, int] | None:
         if match := pattern.search(text):
             return kind, match.start()
     if (at := credentials_in_url(text)) is not None:
-        return "a user name or password in a web address", at
+        return URL_CREDENTIALS, at
     return None
 
 

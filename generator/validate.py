@@ -42,7 +42,7 @@ from generator.model import (
     Step,
     System,
 )
-from generator.secretscan import is_secret_key, secret_at, secret_in_text, walk
+from generator.secretscan import is_secret_key, secret_at, secret_hint, secret_in_text, walk
 from generator.values import (
     MAX_DAYS,
     ROLE_PATTERN,
@@ -252,7 +252,7 @@ class _Run:
             elif isinstance(value, str) and (kind := secret_in_text(value)):
                 self.report(doc, path, f"this text seems to contain {kind}; the plan is published "
                                        "and printed, so it must never hold secrets",
-                            "remove the secret; say where it is kept instead", code="secret")
+                            secret_hint(kind), code="secret")
 
     # -- the whole run -----------------------------------------------------------------------
 
@@ -357,8 +357,7 @@ class _Run:
                     self.findings.append(Finding(
                         shown_path(page), number, found[1] + 1, Severity.ERROR,
                         f"this line seems to contain {found[0]}; the page is published, so it "
-                        "must never hold secrets", "remove the secret; say where it is kept "
-                        "instead", "secret"))
+                        "must never hold secrets", secret_hint(found[0]), "secret"))
             self.check_page_html(page, text)
 
     def check_page_html(self, page: Path, text: str) -> None:

@@ -90,6 +90,37 @@ def test_page_linked_to_the_environment_is_refused_and_never_published(plan: Pat
     assert unsafe_author_pages(pages, found, plan) == {str(pages / "env.md")}
 
 
+def test_a_link_out_that_appears_after_validation_is_never_published(
+        plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin's own guard: the build's file list, not only the validator, keeps host files
+    (here the environment, holding a canary token) and FIFOs out of the site."""
+    from mkdocs.commands.build import build
+
+    from generator.building import config_for
+
+    monkeypatch.setenv("RECOVERY_PLAN_CANARY", "canary-7f3a9c")
+    pages = plan / "plans" / "pages"
+    pages.mkdir()
+    (pages / "where.md").write_text("# Where things are\n")
+    validation = validate_project(plan, TODAY)
+    assert validation.errors == []
+    (pages / "environment.md").symlink_to("/proc/self/environ")
+    (pages / "environment.txt").symlink_to("/proc/self/environ")
+    os.mkfifo(pages / "pipe.md")
+    site = tmp_path / "site"
+    with config_for(plan, site, today=TODAY) as config:
+        config.plugins["recovery-plan"].validation = validation
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            in_thread(lambda: build(config), 300)
+        finally:
+            config.plugins.on_shutdown()
+    published = [p for p in site.rglob("*") if p.is_file()]
+    assert site / "where" / "index.html" in published
+    assert not [p for p in published if "environment" in p.name or "pipe" in p.name]
+    assert not [p for p in published if b"canary-7f3a9c" in p.read_bytes()]
+
+
 def test_fifo_page_does_not_hang_validation(plan: Path) -> None:
     pages = plan / "plans" / "pages"
     pages.mkdir()

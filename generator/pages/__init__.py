@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from generator.loader import unsafe_reason
 from generator.model import Plan, Scenario
 from generator.pages import (
     communications,
@@ -66,14 +67,16 @@ def _long(items: object) -> bool:
     return len(items) > NAV_LIST_MAX  # type: ignore[arg-type]
 
 
-def author_pages(docs_dir: Path) -> list[str]:
-    """The Markdown pages the plan's authors keep in `docs_dir` (plans/pages/), sorted."""
+def author_pages(docs_dir: Path, root: Path | None = None) -> list[str]:
+    """The Markdown pages the plan's authors keep in `docs_dir` (plans/pages/), sorted: the
+    project's (`root`'s) own regular files only, as the plugin publishes."""
     if not docs_dir.is_dir():
         return []
     return sorted(
         p.relative_to(docs_dir).as_posix()
         for p in docs_dir.rglob("*.md")
         if not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
+        and not unsafe_reason(p, root or docs_dir)
     )
 
 
