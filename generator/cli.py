@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -36,14 +37,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_CANNOT_RUN
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as Ctrl-C does
     try:
         return args.run(args)
     except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `recovery-plan validate | head`: the reader left; stay quiet
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except (ValueError, OSError) as error:
+    except OSError as error:
+        from generator.report import environment_error
+
+        print(f"error: {environment_error(error)}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
