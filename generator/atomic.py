@@ -23,6 +23,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from generator.loader import shown_path
+
 STAGING_PREFIX = ".site-staging-"
 MARKER = ".recovery-plan-site"  # written into every site this tool builds
 _AT_FDCWD = -100
@@ -35,21 +37,21 @@ class SiteDirRefused(ValueError):
 
 def site_dir_problem(final: Path, root: Path) -> str | None:
     """Why `final` may not be the site folder of the project at `root`, or None when it may."""
-    shown = str(final)
     final, root = final.resolve(), root.resolve()
+    where = f"cannot build the site into {shown_path(final)}:"
+    choose = "choose another --site-dir, e.g. site"
     if final == root or final in root.parents:
-        return f"--site-dir {shown} holds the plan itself: choose a folder of its own, e.g. site"
+        return f"{where} it holds the plan itself; {choose}"
     for part in ("plans", "contacts"):
         folder = root / part
         if final == folder or folder in final.parents:
-            return f"--site-dir {shown} is inside the plan's {part}/ folder: choose a folder " \
-                   "outside plans/ and contacts/, e.g. site"
+            return f"{where} it is inside the plan's {part}/ folder; {choose}"
     if final.exists() and not final.is_dir():
-        return f"--site-dir {shown} is a file, not a folder: choose a folder, e.g. site"
+        return f"{where} it is a file, not a folder; {choose}"
     if final.is_dir() and not is_built_site(final) and any(final.iterdir()):
-        return f"--site-dir {shown} is a folder with files that recovery-plan did not build " \
-               f"(it has no {MARKER} file): building would replace them. Choose a new or empty " \
-               "folder, or remove this one first"
+        return (f"{where} it holds files that recovery-plan did not build (it has no "
+                f"{MARKER} file), which building would replace; choose a new or empty folder "
+                "as --site-dir, or remove this one first")
     return None
 
 

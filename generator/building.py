@@ -45,15 +45,21 @@ class ConfigProblem(Exception):
 
 
 @contextmanager
-def config_for(root: Path, site_dir: Path | None = None, **plugin_options: object) -> Iterator[MkDocsConfig]:
+def config_for(root: Path, site_dir: Path | None = None, *, building: bool = False,
+               **plugin_options: object) -> Iterator[MkDocsConfig]:
     """The MkDocs config of `root`: the tool's settings (mkdocs-base.yml) with the project's
-    own mkdocs.yml over them, if it has one. Everything in mkdocs.yml is optional."""
+    own mkdocs.yml over them, if it has one. Everything in mkdocs.yml is optional. `building`:
+    refuse a site folder that may not be built into (`atomic.SiteDirRefused`)."""
     root = root.resolve()
     with tempfile.TemporaryDirectory(prefix="recovery-plan-") as scratch:
         config_file = Path(scratch, "mkdocs.yml")
-        config_file.write_text(yaml.dump(settings(root, Path(scratch))), encoding="utf-8")
-        overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
-        config = load_config(config_file=str(config_file), **overrides)
+        merged = settings(root, Path(scratch))
+        if site_dir:
+            merged["site_dir"] = str(site_dir.resolve())
+        if building and (problem := atomic.site_dir_problem(Path(merged["site_dir"]), root)):
+            raise atomic.SiteDirRefused(problem)
+        config_file.write_text(yaml.dump(merged), encoding="utf-8")
+        config = load_config(config_file=str(config_file))
         plugin = config.plugins["recovery-plan"]
         plugin.config.update({k: v for k, v in plugin_options.items() if v is not None})
         yield config
@@ -163,12 +169,10 @@ def build_site(root: Path, site_dir: Path | None = None, today: str | None = Non
     started = time.monotonic()
     printsheet.prepare()  # WeasyPrint loads in the background while the plan is validated
     unchanged = "the previous site is unchanged"
+    target: Path | None = None
     try:
-        with config_for(root, site_dir, today=today, strict=strict) as config:
+        with config_for(root, site_dir, building=True, today=today, strict=strict) as config:
             target = Path(config.site_dir)
-            if problem := atomic.site_dir_problem(target, root):
-                print(f"error: {problem}.", file=sys.stderr)
-                return 2
             validation = validate_project(root, today)
             print_findings(validation, output_format, summary=False)
             if validation.errors or (strict and validation.findings):
@@ -180,6 +184,9 @@ def build_site(root: Path, site_dir: Path | None = None, today: str | None = Non
                 build(config)
             finally:
                 config.plugins.on_shutdown()
+    except atomic.SiteDirRefused as refused:
+        print(f"error: {refused}.", file=sys.stderr)
+        return 2
     except ConfigProblem as problem:
         print(problem.finding, file=sys.stderr)
         return 1
@@ -187,7 +194,8 @@ def build_site(root: Path, site_dir: Path | None = None, today: str | None = Non
         print(f"Build failed: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"error: {environment_error(error)} Nothing was built; {unchanged}.",
+        writing = f"the site into {shown_path(target)}" if target else ""
+        print(f"error: {environment_error(error, writing)} Nothing was built; {unchanged}.",
               file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see cli.main)
@@ -291,9 +299,15 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+def _without_os_errors(record: logging.LogRecord) -> bool:
+    """MkDocs logs a failed page write as a raw `[Errno N]`; `build_site` explains it once."""
+    return "[Errno " not in record.getMessage()
+
+
 def _log_to_stderr() -> None:
     if not any(isinstance(h, _StderrHandler) for h in log.handlers):
         handler = _StderrHandler()
+        handler.addFilter(_without_os_errors)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)

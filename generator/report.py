@@ -68,9 +68,11 @@ _ENVIRONMENT = {
 }
 
 
-def environment_error(error: OSError) -> str:
+def environment_error(error: OSError, writing: str = "") -> str:
     """An error of the machine the tool runs on (disk full, read-only, no permission) in
-    words, with what to do; never a raw `[Errno N]`."""
+    words, with what to do; never a raw `[Errno N]`. `writing`: what the tool was writing
+    (e.g. the site folder), named instead of the file the error names."""
     problem, todo = _ENVIRONMENT.get(error.errno or 0, (error.strerror or str(error), ""))
-    where = f"{error.filename}: " if error.filename else ""
+    where = f"cannot write {writing}: " if writing else (
+        f"{error.filename}: " if error.filename else "")
     return f"{where}{problem}. {todo}".strip()
