@@ -162,7 +162,8 @@ def test_two_builds_at_once_both_finish_one_after_the_other(project: Path, built
 def _moments(staging: Path, seed: int = 11) -> list[Callable[[float], object]]:
     """Moments of a build (given the time it started), from its start to its swap: steps
     seen on disk, then random times."""
-    delays = [random.Random(seed).uniform(0.5, 8) for _ in range(2)]
+    rng = random.Random(seed)
+    delays = [rng.uniform(0.5, 8) for _ in range(2)]
     return [
         lambda _: staging.with_name(staging.name + ".lock").exists(),
         lambda _: (staging / "index.html").exists(),
