@@ -65,7 +65,7 @@ def prepare() -> None:
     """Start the server the layout processes are forked from, loading WeasyPrint while the rest
     of the build goes on (where the platform has one; elsewhere each process starts afresh)."""
     if _CONTEXT.get_start_method() == "forkserver":
-        _CONTEXT.set_forkserver_preload(["weasyprint", __name__])
+        _CONTEXT.set_forkserver_preload(["generator.sheet_server", "weasyprint", __name__])
         forkserver.ensure_running()
 
 
