@@ -33,6 +33,7 @@ from generator.report import environment_error, print_findings  # noqa: E402
 from generator.validate import validate_project  # noqa: E402
 
 BASE_CONFIG = Path(__file__).with_name("mkdocs-base.yml")
+EXIT_INTERRUPTED = 130
 log = logging.getLogger("mkdocs")
 
 
@@ -200,7 +201,7 @@ def build_site(root: Path, site_dir: Path | None = None, today: str | None = Non
         return 2
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see cli.main)
         print(f"Interrupted: nothing was built; {unchanged}.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     print(f"Built {shown_path(target)}/ in {time.monotonic() - started:.1f} s "
           f"({validation.summary()}).", file=sys.stderr)
     return 0
@@ -252,7 +253,7 @@ def build_many(folder: Path, out: Path, today: str | None, jobs: int) -> int:
         pool.shutdown()
         print(f"Interrupted: {len(results)} of {len(clients)} plans were built; each site in "
               f"{shown_path(out)}/ is either as it was or complete.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     pool.shutdown()
     failed = [r.name for r in results if r.status]
     print(f"{len(results) - len(failed)} of {len(results)} plans built into {shown_path(out)}/"
@@ -262,7 +263,7 @@ def build_many(folder: Path, out: Path, today: str | None, jobs: int) -> int:
 
 def _client_worker(build_pid: int) -> None:
     """Start of a client's build process: it ends with the build, and stops its own build
-    cleanly when the build terminates it."""
+    cleanly (as Ctrl-C would) when the build terminates it."""
     lifetime.end_with(build_pid)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
@@ -279,6 +280,8 @@ def _build_client(root: Path, site_dir: Path, today: str | None) -> ClientResult
         except Exception as error:  # one client's failure must not stop the others
             print(f"{type(error).__name__}: {error}", file=sys.stderr)
             status = 1
+    if status == EXIT_INTERRUPTED:  # the build stopped this one (Ctrl-C): take no other client
+        os._exit(status)
     return ClientResult(root.name, status, time.monotonic() - started, buffer.getvalue())
 
 

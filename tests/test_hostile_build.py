@@ -221,15 +221,24 @@ def running_with_workers(project: Path, site: Path, *extra: str, workers: int
         run.communicate()
 
 
-def test_kill_9_of_a_many_plan_build_ends_every_worker(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_a_many_plan_build_stopped_ends_every_worker(tmp_path: Path,
+                                                     stop: signal.Signals) -> None:
     clients = tmp_path / "clients"
-    for name in ("alpha", "beta"):
+    for name in ("alpha", "beta", "gamma"):
         write_shape("one-system", clients / name)
-    # the build, the two client builds, each with its resource tracker and PDF server
-    with running_with_workers(clients, tmp_path / "unused", "--out", str(tmp_path / "sites"),
-                              "--jobs", "2", workers=7) as (run, tag):
-        run.kill()
+    sites = tmp_path / "sites"
+    # the build, two client builds, each with its resource tracker and PDF server
+    with running_with_workers(clients, tmp_path / "unused", "--out", str(sites), "--jobs", "2",
+                              workers=7) as (run, tag):
+        run.send_signal(stop)
+        _, err = run.communicate(timeout=120)
     assert no_survivors(tag) == []
+    if stop == signal.SIGINT:
+        assert run.returncode == 130, err
+        assert "Interrupted: 0 of 3 plans were built" in err and "Traceback" not in err
+        assert not sites.exists() or leftovers(sites / "alpha") == []
+        assert not (sites / "gamma").exists()  # not started after Ctrl-C
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
