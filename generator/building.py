@@ -33,6 +33,9 @@ from generator.report import environment_error, print_findings  # noqa: E402
 from generator.validate import validate_project  # noqa: E402
 
 BASE_CONFIG = Path(__file__).with_name("mkdocs-base.yml")
+PLUGIN = "recovery-plan"
+OWN_PAGES = Path("plans", "pages")  # the plan's own pages (optional)
+OWN_OVERRIDES = Path("site_overrides")  # the example's own template overrides (optional)
 EXIT_INTERRUPTED = 130
 log = logging.getLogger("mkdocs")
 
@@ -61,14 +64,9 @@ def config_for(root: Path, site_dir: Path | None = None, *, building: bool = Fal
             raise atomic.SiteDirRefused(problem)
         config_file.write_text(yaml.dump(merged), encoding="utf-8")
         config = load_config(config_file=str(config_file))
-        plugin = config.plugins["recovery-plan"]
+        plugin = config.plugins[PLUGIN]
         plugin.config.update({k: v for k, v in plugin_options.items() if v is not None})
         yield config
-
-
-PLUGIN = "recovery-plan"
-OWN_PAGES = Path("plans", "pages")  # the plan's own pages (optional)
-OWN_OVERRIDES = Path("site_overrides")  # the example's own template overrides (optional)
 
 
 def settings(root: Path, scratch: Path) -> dict[str, Any]:
