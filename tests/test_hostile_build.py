@@ -178,10 +178,8 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_site_and_no_process(
     site = copy_site(built, tmp_path / "site")
     old = snapshot(site)
     newer = copy_site(project, tmp_path / "newer")
-    set_organisation(newer, "Fjord Arkitekter Oslo")
-    reference = tmp_path / "reference"
-    assert build(newer, reference).returncode == 0
-    new_files = sorted(snapshot(reference))
+    set_organisation(newer, "Fjord Arkitekter Oslo")  # the same files, with other contents
+    new_files = sorted(old)
     outcomes = []
     for moment in _moments(site.with_name(atomic.STAGING_PREFIX + site.name)):
         tag = uuid.uuid4().hex
