@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -16,7 +17,8 @@ Turn a disaster-recovery plan kept as YAML (plans/ and contacts/) into a website
 offline on a phone, and a two-page printed sheet.
 
 exit status: 0 = clean, 1 = the plan has errors (or warnings with --strict) or the build failed,
-2 = the tool could not run (bad path or arguments)."""
+2 = the tool could not run (bad path or arguments, full disk, read-only folder, no permission),
+130 = interrupted (Ctrl-C)."""
 
 EXAMPLES = """\
 examples:
@@ -36,14 +38,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_CANNOT_RUN
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as Ctrl-C does
     try:
         return args.run(args)
     except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `recovery-plan validate | head`: the reader left; stay quiet
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except (ValueError, OSError) as error:
+    except OSError as error:
+        from generator.report import environment_error
+
+        print(f"error: {environment_error(error)}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
@@ -71,10 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build", help="validate and build the website, offline app and printed sheet",
         description="Validate the plan, then build the site into site/ (or --site-dir). A failed "
-        "build leaves the previous site exactly as it was. Given a folder of client plans "
+        "or interrupted build leaves the previous site exactly as it was; a second build of the "
+        "same site waits for the first. Given a folder of client plans "
         "(sub-folders each holding plans/), builds them all in parallel into --out.")
     _common(build)
-    build.add_argument("--site-dir", type=Path, help="where to build (default: site/ in PATH)")
+    build.add_argument("--site-dir", type=Path, help="where to build (default: site/ in PATH): "
+                       "a new or empty folder, or a site built before")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--out", type=Path, default=Path("sites"),
                        help="with a folder of client plans: where each client's site goes "

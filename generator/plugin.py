@@ -36,7 +36,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.command = "build"
         self.plan: Plan | None = None
         self.root = Path(".")
-        self.final_site_dir: Path | None = None
+        self.staging: atomic.Staging | None = None  # the build's staging folder, until swapped
         self.sheet: printsheet.PendingSheet | None = None
         self.validation: Validation | None = None  # set by `recovery-plan build` to skip a re-run
         self.reported: set[Finding] = set()  # what validation already said
@@ -69,8 +69,11 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         pwa.add_theme_overrides(config)
         self.sheet = printsheet.start(self.plan)  # laid out while MkDocs renders the pages
         if self.command == "build" and self.config.atomic:
-            self.final_site_dir = Path(config.site_dir)
-            config.site_dir = atomic.staging_dir(self.final_site_dir)
+            try:
+                self.staging = atomic.Staging(Path(config.site_dir), self.root)
+            except atomic.SiteDirRefused as error:
+                raise PluginError(str(error)) from None
+            config.site_dir = str(self.staging.path)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -129,12 +132,20 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
             raise PluginError(
                 f"{len(errors)} error(s) while building the site: site/ is unchanged."
             )
-        if self.final_site_dir is not None:
-            atomic.swap_into_place(site_dir, self.final_site_dir)
+        if self.staging is not None:
+            self.staging, staging = None, self.staging
+            staging.commit()
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.final_site_dir is not None:
-            atomic.discard_staging(self.final_site_dir)
+        self._discard()
+
+    def on_shutdown(self) -> None:
+        self._discard()  # e.g. after Ctrl-C, which is no build error
+
+    def _discard(self) -> None:
+        if self.staging is not None:
+            self.staging, staging = None, self.staging
+            staging.discard()
 
 
 def _nav_paths(nav: list[Any]) -> Iterator[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import re
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,7 +22,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from generator import qr
+from generator import lifetime, qr
 from generator.loader import shown_path
 from generator.model import (
     Audience,
@@ -64,7 +65,7 @@ def prepare() -> None:
     """Start the server the layout processes are forked from, loading WeasyPrint while the rest
     of the build goes on (where the platform has one; elsewhere each process starts afresh)."""
     if _CONTEXT.get_start_method() == "forkserver":
-        _CONTEXT.set_forkserver_preload(["weasyprint", __name__])
+        _CONTEXT.set_forkserver_preload(["generator.sheet_server", "weasyprint", __name__])
         forkserver.ensure_running()
 
 
@@ -109,7 +110,8 @@ def _lay_out(plan: Plan) -> dict[str, Layout]:
     fork server to finish loading WeasyPrint, and the build must not wait with it)."""
     papers = _papers_first(plan.site.paper)
     try:
-        with ProcessPoolExecutor(max_workers=len(papers), mp_context=_CONTEXT) as pool:
+        with ProcessPoolExecutor(max_workers=len(papers), mp_context=_CONTEXT,
+                                 initializer=lifetime.end_with, initargs=(os.getpid(),)) as pool:
             jobs = {paper: pool.submit(_render, plan, paper) for paper in papers}
             return {paper: job.result() for paper, job in jobs.items()}
     except BrokenProcessPool:  # e.g. the main module cannot be re-imported: lay out here

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from typing import TextIO
@@ -52,3 +53,26 @@ def _annotation(finding) -> str:
 def _escape(text: str, *, prop: bool = False) -> str:
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+_FULL = ("the disk is full", "Free some space, or build onto another disk with --site-dir DIR.")
+_DENIED = ("permission denied", "Check who owns the folder and who may write to it (ls -ld), "
+           "or build into a folder of your own with --site-dir DIR.")
+_ENVIRONMENT = {
+    errno.ENOSPC: _FULL,
+    errno.EDQUOT: ("the disk quota is used up", _FULL[1]),
+    errno.EROFS: ("it is on a read-only filesystem", "Build into a writable folder with "
+                  "--site-dir DIR."),
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+}
+
+
+def environment_error(error: OSError, writing: str = "") -> str:
+    """An error of the machine the tool runs on (disk full, read-only, no permission) in
+    words, with what to do; never a raw `[Errno N]`. `writing`: what the tool was writing
+    (e.g. the site folder), named instead of the file the error names."""
+    problem, todo = _ENVIRONMENT.get(error.errno or 0, (error.strerror or str(error), ""))
+    where = f"cannot write {writing}: " if writing else (
+        f"{error.filename}: " if error.filename else "")
+    return f"{where}{problem}. {todo}".strip()
