@@ -175,7 +175,8 @@ def start(plan: Plan) -> PendingSheet:
 
 
 def write(site_dir: Path, plan: Plan) -> list[Finding]:
-    """Write the sheet into `site_dir`; return an error finding when it needs over two pages."""
+    """Write the sheet into `site_dir`; return the warning naming what was left out, or the
+    error when what must be printed does not fit (then nothing is written)."""
     return start(plan).write(site_dir)
 
 
