@@ -906,8 +906,8 @@ def must_fit_error(plan: Plan, shown: Sheet, sizes: Sizes, box: ContentBox,
                f"about {n_over} line{'s' if n_over != 1 else ''} over. Longest first: {listed}.")
     if wide:
         message += f" Too wide for the page: {', '.join(names.get(p, p) for p in wide)}."
-    scenario_first = next((item for item in lines if item[1].startswith("scenario ")), None)
-    path = scenario_first[2] if scenario_first and scenario_first == lines[0] else plan_file
+    longest_scenario = next((item for item in lines if item[1].startswith("scenario ")), None)
+    path = longest_scenario[2] if longest_scenario else plan_file
     return Finding(
         path=path, line=1, column=1, severity=Severity.ERROR, message=message,
         hint="Shorten the longest of these, or remove `on_paper: true` from a scenario: it is then "
