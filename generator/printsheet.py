@@ -290,8 +290,8 @@ def _render(plan: Plan, paper: str) -> Layout:
     if _lower_bound_px(shown) <= box.capacity:
         page = _page(shown, paper, everything)
         document = HTML(string=page).render()
-        if box.holds(document):
-            return Layout(page, document.write_pdf(), LeftOut())
+        if box.holds(document):  # (a plan longer than `CAPS` still leaves the rest out)
+            return Layout(page, document.write_pdf(), everything.left_out(shown))
     sizes = Sizes.measure(HTML(string=_measuring_page(shown, paper)).render(), box)
     error = must_fit_error(plan, shown, sizes, box, paper)
     if error:
