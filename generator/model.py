@@ -142,7 +142,7 @@ class Scenario:
     affects: list[str] = field(default_factory=list)  # system ids
     priority: int = 100
     notify: list[str] = field(default_factory=list)  # audience ids
-    on_paper: bool = False  # default already applied: priority <= 3
+    on_paper: bool | None = None  # true: must be printed; false: never; None: if it fits
 
 
 TEMPLATE_KINDS = ("initial", "update", "resolved")

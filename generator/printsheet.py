@@ -1,8 +1,13 @@
-"""The two-page printed sheet: print/index.html and the A4 / Letter PDFs, with a fit check.
+"""The two-page printed sheet: print/index.html and the A4 / Letter PDFs, fitted to two pages.
 
 The sheet is one standalone HTML page (inline CSS, system fonts, no scripts) rendered by
-WeasyPrint at both paper sizes. The configured size must fit on two pages or the build fails
-with a message that says what to shorten; the other size only warns.
+WeasyPrint at both paper sizes. It fills itself in the format's order of importance: the
+heading, the holders of the plan's roles, the first ten minutes and the scenarios marked
+`on_paper: true` must be printed; then the key vendors, the recovery order, the other scenarios,
+the other contacts with a role and the message template, as many as fit. Each part is laid out
+once at every density (one tall measuring page), the parts are chosen by arithmetic, and a final
+render checks the result. What does not fit is named on the sheet and in one warning; only a
+must-print part that cannot fit is an error.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import os
 import re
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing import forkserver
 from pathlib import Path
@@ -39,18 +44,112 @@ from generator.model import (
 from generator.values import human_duration as duration
 
 PAPERS = {"A4": "A4 portrait", "Letter": "letter portrait"}  # plan.site.paper -> CSS page size
+PAGE_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}  # width, height
+MARGIN_MM = (10.0, 11.0, 11.0, 11.0)  # top, right, bottom, left (the page number sits below)
 MAX_PAGES = 2
-PAPER_SYSTEMS = 12  # a larger plan prints the first 12 of its recovery order, the rest is online
-LINE_PX = 14.4  # one line of body text (9 pt x 1.2) in CSS pixels: the unit of "lines over"
+LEVELS = (0, 1, 2)  # 0: 9 pt; 1: dense, 8 pt; 2: dense, vendors in two columns, systems as a list
+PACKED = ("vendors", "systems")  # the parts level 2 changes (the others are as at level 1)
+SLACK = 0.05  # of two pages' height, kept free for page breaks and other browsers' layout
+MEASURE_PX = 150_000  # the height of the measuring page: every part at every density, unbroken
+CAPS = {"scenarios": 24, "vendors": 40, "systems": 60, "contacts": 40}  # most items ever measured
+LINE_PX = 8 * 1.2 * 96 / 72  # one line of the smallest text (8 pt x 1.2): the unit of "lines over"
 HERE = Path(__file__).parent
-PLACEHOLDER_WORDS = {
-    "time": "time",
-    "eta": "expected time",
-    "status": "what is happening",
-    "next_update": "time of the next update",
-    "system": "system",
+MM_PX = 96 / 25.4
+
+# Every word the sheet prints, in one place (named placeholders), for a later translation.
+SHEET_WORDS = {
+    "title": "{organisation}: recovery plan, printed sheet",
+    "screen_download": "Print this page, or download the sheet:",
+    "screen_pdf": "PDF, {paper}",
+    "screen_back": "Back to the live plan",
+    "subtitle": "Recovery plan: what to do when IT stops working",
+    "built": "Printed sheet built",
+    "reviewed": "Plan reviewed",
+    "reviewed_by": "by {name}",
+    "next_review": "next review due",
+    "overdue": "overdue",
+    "live_plan": "Live plan:",
+    "scan_live": "Scan: open the live plan",
+    "scan_live_more": "on a phone (newer than this paper).",
+    "also_on_site": "Also on the site: {items}.",
+    "count_scenarios": "{n} scenarios",
+    "count_scenario": "{n} scenario",
+    "count_systems": "{n} systems",
+    "count_system": "{n} system",
+    "count_vendors": "{n} vendors",
+    "count_vendor": "{n} vendor",
+    "count_contacts": "{n} contacts",
+    "count_contact": "{n} contact",
+    "the_message": "the message template",
+    "who_leads": "Who leads, and who to call",
+    "role": "Role",
+    "name": "Name",
+    "phone": "Phone",
+    "scan_call": "Scan to call {who}",
+    "the_incident_lead": "the incident lead",
+    "fault_line": "24x7 fault line, {system}",
+    "support_line": "support line, {system}",
+    "first_ten": "First ten minutes",
+    "how_big": "Find out how big it is",
+    "have_ready": "Have this ready when you call a provider",
+    "what_to_expect": "What to expect:",
+    "when_this_happens": "When this happens",
+    "scan_scenario": "Scan:",
+    "scan_scenario_more": "this scenario on the live plan",
+    "call": "Call",
+    "expect": "Expect:",
+    "if_not": "If not:",
+    "key_vendors": "Key vendors",
+    "vendor": "Vendor",
+    "account": "Account",
+    "promises": "Promises",
+    "escalate_to": "Escalate to",
+    "calls_back": "calls back {time}",
+    "fixes": "fixes {time}",
+    "recovery_order": "Recovery order",
+    "system": "System",
+    "tier": "Tier",
+    "owner": "Owner",
+    "alternate": "Alternate",
+    "supported_by": "Supported by",
+    "back_within": "Back within",
+    "tier_short": "tier {tier}",
+    "other_contacts": "Other contacts",
+    "what_to_tell": "What to tell {audience}",
+    "what_to_tell_clients": "What to tell clients",
+    "tell_them": "Tell them {how}.",
+    "by_sms": "by text message",
+    "by_email": "by email",
+    "by_phone": "by phone",
+    "update_every": "Send an update at least every {every}.",
+    "footer": "The live plan, always newer than this paper:",
+    "page_of": "Page {page} of {pages}",
+    "restore_failed": "Check: the last restore test ({date}) was {result}; the backup may not restore.",
+    "restore_stale": "Check: the backup was last restore-tested on {date}, more than {days} days ago.",
+    "restore_never": "Check: the backup has never been restore-tested.",
+    "contact_checked": "Check: details last checked {date}; they may be out of date.",
+    "contact_never_checked": "Check: details never checked; they may be out of date.",
+    "ph_time": "time",
+    "ph_eta": "expected time",
+    "ph_status": "what is happening",
+    "ph_next_update": "time of the next update",
+    "ph_system": "system",
 }
-CHANNEL_WORDS = {"sms": "by text message", "email": "by email", "phone": "by phone"}
+PLACEHOLDER_WORDS = {name: SHEET_WORDS[f"ph_{name}"] for name in
+                     ("time", "eta", "status", "next_update", "system")}
+CHANNEL_WORDS = {"sms": SHEET_WORDS["by_sms"], "email": SHEET_WORDS["by_email"],
+                 "phone": SHEET_WORDS["by_phone"]}
+
+
+def words(key: str, **values: object) -> str:
+    """One of the sheet's words, its named placeholders filled in."""
+    return SHEET_WORDS[key].format(**values)
+
+
+def counted(n: int, noun: str) -> str:
+    """"3 scenarios", "1 scenario"."""
+    return words(f"count_{noun}" if n == 1 else f"count_{noun}s", n=n)
+
 
 
 _CONTEXT = multiprocessing.get_context(
@@ -77,32 +176,9 @@ def start(plan: Plan) -> PendingSheet:
 
 
 def write(site_dir: Path, plan: Plan) -> list[Finding]:
-    """Write the sheet into `site_dir`; return an error finding when it needs over two pages."""
+    """Write the sheet into `site_dir`; return the warning naming what was left out, or the
+    error when what must be printed does not fit (then nothing is written)."""
     return start(plan).write(site_dir)
-
-
-Layout = tuple[str, bytes | None, Finding | None]  # HTML, PDF (None: it does not fit), fit finding
-
-
-@dataclass
-class PendingSheet:
-    plan: Plan
-    layouts: Future[dict[str, Layout]]
-
-    def write(self, site_dir: Path) -> list[Finding]:
-        """Wait for the layouts; write print/index.html and the PDFs unless the configured paper
-        size needs more than two pages (then write nothing and return the error)."""
-        results = self.layouts.result()
-        findings = [finding for _, _, finding in results.values() if finding]
-        if any(f.severity is Severity.ERROR for f in findings):
-            return findings
-        page = site_dir / "print" / "index.html"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(results[self.plan.site.paper][0], encoding="utf-8")
-        for paper, (_, pdf, _) in results.items():
-            if pdf is not None:
-                (site_dir / pdf_name(paper)).write_bytes(pdf)
-        return findings
 
 
 def _lay_out(plan: Plan) -> dict[str, Layout]:
@@ -118,15 +194,122 @@ def _lay_out(plan: Plan) -> dict[str, Layout]:
         return {paper: _render(plan, paper) for paper in papers}
 
 
+
+@dataclass
+class LeftOut:
+    """What the sheet leaves out for want of room (it is on the site)."""
+
+    scenarios: list[str] = field(default_factory=list)  # scenario ids
+    systems: int = 0
+    vendors: int = 0
+    contacts: int = 0
+    message: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.scenarios or self.systems or self.vendors or self.contacts or self.message)
+
+    def items(self) -> list[str]:
+        shown = [counted(len(self.scenarios), "scenario") if self.scenarios else ""]
+        shown += [counted(n, noun) for n, noun in ((self.systems, "system"), (self.vendors, "vendor"),
+                                                  (self.contacts, "contact")) if n]
+        shown.append(words("the_message") if self.message else "")
+        return [item for item in shown if item]
+
+    def line(self) -> str:
+        """The sheet's one line: "Also on the site: 3 scenarios, 14 systems."."""
+        return words("also_on_site", items=", ".join(self.items())) if self else ""
+
+    def described(self) -> str:
+        """For the warning: the counts, and which scenarios."""
+        listed = self.items()
+        if self.scenarios:
+            named = self.scenarios[:10] + [f"{len(self.scenarios) - 10} more"] * (len(self.scenarios) > 10)
+            listed[0] += f" ({', '.join(named)})"
+        return ", ".join(listed)
+
+
+@dataclass
+class Layout:
+    """The sheet at one paper size."""
+
+    html: str
+    pdf: bytes | None  # None: what must be printed does not fit
+    left_out: LeftOut
+    error: Finding | None = None
+
+
+@dataclass
+class PendingSheet:
+    plan: Plan
+    layouts: Future[dict[str, Layout]]
+
+    def write(self, site_dir: Path) -> list[Finding]:
+        """Wait for the layouts; write print/index.html and the PDFs, and return the one warning
+        naming what was left out; or, when what must be printed does not fit, write nothing and
+        return the error."""
+        results = self.layouts.result()
+        errors = [layout.error for layout in results.values() if layout.error]
+        if errors:
+            return errors[:1]
+        page = site_dir / "print" / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(results[self.plan.site.paper].html, encoding="utf-8")
+        for paper, layout in results.items():
+            assert layout.pdf is not None
+            (site_dir / pdf_name(paper)).write_bytes(layout.pdf)
+        finding = left_out_finding(self.plan, {p: r.left_out for p, r in results.items()})
+        return [finding] if finding else []
+
+
+def left_out_finding(plan: Plan, left_out: dict[str, LeftOut]) -> Finding | None:
+    """One warning naming what each paper size leaves out, the configured size first."""
+    told = {paper: lost.described() for paper, lost in left_out.items() if lost}
+    if not told:
+        return None
+    papers = _papers_first(plan.site.paper)
+    if len(set(told.values())) == 1 and len(told) == len(papers):
+        listed = f"{next(iter(told.values()))} (A4 and Letter)"
+    else:
+        listed = "; ".join(f"on {paper}: {told[paper]}" for paper in papers if paper in told)
+    return Finding(
+        path=shown_path(plan.root / "plans" / "plan.yaml"), line=1, column=1,
+        severity=Severity.WARNING,
+        message=f"The printed sheet leaves out what does not fit on two pages (the sheet says it is "
+                f"on the site): {listed}.",
+        hint="Mark a scenario `on_paper: true` to make sure it is printed, or shorten steps to "
+             "make room.",
+        code="print-left-out")
+
+
 def _render(plan: Plan, paper: str) -> Layout:
-    """The sheet at one paper size: its HTML, its PDF (None when it does not fit), its fit finding."""
+    """The sheet at one paper size: everything if it fits as it is; else each part measured at
+    every density, the most that fits chosen by arithmetic, and the result checked."""
     from weasyprint import HTML  # imported here: loading Pango costs time only when printing
 
-    page = render_html(plan, paper)
+    shown = sheet(plan)
+    box = ContentBox.of(paper)
+    everything = Choice.everything(shown)
+    if _lower_bound_px(shown) <= box.capacity:
+        page = _page(shown, paper, everything)
+        document = HTML(string=page).render()
+        if box.holds(document):  # (a plan longer than `CAPS` still leaves the rest out)
+            return Layout(page, document.write_pdf(), everything.left_out(shown))
+    sizes = Sizes.measure(HTML(string=_measuring_page(shown, paper)).render(), box)
+    error = must_fit_error(plan, shown, sizes, box, paper)
+    if error:
+        return Layout("", None, LeftOut(), error)
+    capacity = box.capacity
+    for _ in range(3):  # the final render checks the arithmetic; a little less room if it fails
+        choice = choose(shown, sizes, capacity)
+        page = _page(shown, paper, choice)
+        document = HTML(string=page).render()
+        if box.holds(document):
+            return Layout(page, document.write_pdf(), choice.left_out(shown))
+        capacity -= box.capacity * SLACK
+    choice = choose(shown, sizes, 0.0)  # what must be printed, and nothing else
+    page = _page(shown, paper, choice)
     document = HTML(string=page).render()
-    finding = fit_finding(plan, paper, measure(document))
-    fits = finding is None or finding.severity is not Severity.ERROR
-    return page, document.write_pdf() if fits else None, finding
+    return Layout(page, document.write_pdf(), choice.left_out(shown))
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -144,14 +327,31 @@ def _environment() -> jinja2.Environment:
 
 
 def render_html(plan: Plan, paper: str) -> str:
-    """The standalone sheet for one paper size (A4 or Letter)."""
-    return _page(sheet(plan), paper)
+    """The standalone sheet for one paper size (A4 or Letter), with everything it could print."""
+    shown = sheet(plan)
+    return _page(shown, paper, Choice.everything(shown))
 
 
-def _page(shown: Sheet, paper: str) -> str:
+def _page(shown: Sheet, paper: str, choice: Choice) -> str:
+    return _template(shown, paper, choice=choice, also=choice.left_out(shown).line(),
+                     page_size=PAPERS[paper], levels=[choice.level], packed_only=())
+
+
+def _measuring_page(shown: Sheet, paper: str) -> str:
+    """Every part at the dense levels, all its items, on one tall page of the sheet's width.
+    (Measured only when everything does not fit at 9 pt: then a denser print always holds at
+    least as much, so 9 pt is never the choice.)"""
+    worst = LeftOut([s.id for s in shown.scenarios], 999, 999, 999, True).line()
+    return _template(shown, paper, choice=Choice.everything(shown), also=worst,
+                     page_size=f"{PAGE_MM[paper][0]}mm {MEASURE_PX}px", levels=list(LEVELS[1:]),
+                     packed_only=PACKED)
+
+
+def _template(shown: Sheet, paper: str, **values: Any) -> str:
     css = Markup((HERE / "assets" / "print.css").read_text(encoding="utf-8"))
     template = _environment().get_template("print.html")
-    return template.render(s=shown, page_size=PAPERS[paper], css=css)
+    margin = " ".join(f"{m}mm" for m in MARGIN_MM)
+    return template.render(s=shown, w=SHEET_WORDS, css=css, margin=margin, **values)
 
 
 @dataclass
@@ -166,6 +366,7 @@ class PersonRow:
     name: str
     phones: list[PhoneLine]
     email: str = ""
+    check: str = ""  # a warning: the details may be out of date
 
 
 @dataclass
@@ -194,7 +395,8 @@ class ScenarioBlock:
 
 @dataclass
 class Sheet:
-    """Everything the template shows, already resolved to names and formatted numbers."""
+    """Everything the template can show, resolved to names and formatted numbers, each list
+    most important first (at most `CAPS` items: more would never fit)."""
 
     organisation: str
     pdfs: list[dict[str, str]]
@@ -205,71 +407,79 @@ class Sheet:
     reviewed_by: str
     next_review: str
     review_overdue: bool
-    people: list[PersonRow]
+    people: list[PersonRow]  # the holders of the plan's roles
     call_qrs: list[dict[str, Any]]
     first_ten: list[str]
     scope: list[str]
     provider_call: list[str]
     expect: str
-    warnings: list[str]
-    systems: list[dict[str, Any]]
-    systems_more: int  # systems left off the sheet (they are on the site)
-    scenarios: list[ScenarioBlock]
+    scenarios: list[ScenarioBlock]  # `on_paper: true` first, then the others that may be printed
+    must_scenarios: int  # how many of them must be printed
+    scenario_ids: list[str]  # every scenario that may be printed, in the order of `scenarios`
     vendors: list[dict[str, Any]]
+    systems: list[dict[str, Any]]
+    contacts: list[PersonRow]  # other contacts with a role
     message: dict[str, Any]
+    page_counter: Markup  # the CSS `content` of the page number
+    totals: dict[str, int] = field(default_factory=dict)  # part -> items in the plan
+
+    @property
+    def complete(self) -> bool:
+        """Whether every item of the plan is among the candidates (none cut by `CAPS`)."""
+        return all(len(getattr(self, part)) == n for part, n in self.totals.items())
 
 
 def sheet(plan: Plan) -> Sheet:
-    """Resolve the plan into what the printed sheet shows, most important first."""
-    printed = printed_scenarios(plan)
+    """Resolve the plan into what the printed sheet can show, most important first."""
+    must = [s for s in plan.scenarios if s.on_paper is True]
+    scenarios = must + [s for s in plan.scenarios if s.on_paper is None]
     reviewer = plan.person(plan.review.reviewed_by) if plan.review.reviewed_by else None
+    holders = set(plan.roles.values())
+    vendors = key_vendors(plan, must, scenarios[len(must):])
+    contacts = [c for c in plan.contacts.values() if c.role and c.id not in holders]
     return Sheet(
         organisation=plan.organisation,
         pdfs=[{"paper": p, "file": pdf_name(p)} for p in _papers_first(plan.site.paper)],
         url=plan.site.url,
-        live_qr=qr.svg(plan.site.url, module_mm=0.55, label="The live plan"),
+        live_qr=qr.svg(plan.site.url, module_mm=0.55, label=words("scan_live"), max_mm=34),
         built=plan.today.isoformat(),
         reviewed=plan.review.last_reviewed.isoformat(),
         reviewed_by=reviewer.name if reviewer else "",
         next_review=plan.review.next_due.isoformat(),
         review_overdue=plan.review_overdue,
-        people=_people(plan, printed),
+        people=_role_holders(plan),
         call_qrs=_call_qrs(plan),
         first_ten=plan.first_hour.first_ten_minutes,
         scope=plan.first_hour.scope,
         provider_call=plan.first_hour.provider_call,
         expect=plan.first_hour.expect,
-        warnings=paper_warnings(plan, printed),
-        systems=[
-            {
-                "name": system.name,
-                "tier": system.tier,
-                "owner": _name(plan, system.owner),
-                "alternate": _name(plan, system.alternate),
-                "vendor": _name(plan, system.vendor),
-                "rto": duration(system.rto),
-            }
-            for system in paper_systems(plan)
-        ],
-        systems_more=len(plan.systems) - len(paper_systems(plan)),
-        scenarios=[_scenario_block(plan, scenario) for scenario in printed],
-        vendors=[_vendor_row(plan, vendor) for vendor in key_vendors(plan, printed)],
+        scenarios=[_scenario_block(plan, s) for s in scenarios[:len(must) + CAPS["scenarios"]]],
+        must_scenarios=len(must),
+        scenario_ids=[s.id for s in scenarios],
+        vendors=[_vendor_row(plan, v) for v in vendors[:CAPS["vendors"]]],
+        systems=[_system_row(plan, s) for s in plan.recovery_order[:CAPS["systems"]]],
+        contacts=[_person_row(plan, c, c.role) for c in contacts[:CAPS["contacts"]]],
         message=_message(plan),
+        page_counter=_page_counter(),
+        totals={"scenarios": len(scenarios), "vendors": len(vendors),
+                "systems": len(plan.systems), "contacts": len(contacts)},
     )
+
+
+def _page_counter() -> Markup:
+    """ "Page {page} of {pages}" as CSS generated content."""
+    parts = re.split(r"\{(page|pages)\}", SHEET_WORDS["page_of"])
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(f"counter({part})")
+        elif part:
+            out.append('"' + part.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"')
+    return Markup(" ".join(out))
 
 
 def _papers_first(configured: str) -> list[str]:
     return [configured, *(p for p in PAPERS if p != configured)]
-
-
-def paper_systems(plan: Plan) -> list[System]:
-    """The recovery order on paper: every system of a small plan; of a large one, the first
-    `PAPER_SYSTEMS` in recovery order (tier 1 first), the rest being on the site."""
-    return plan.recovery_order[:PAPER_SYSTEMS]
-
-
-def printed_scenarios(plan: Plan) -> list[Scenario]:
-    return [scenario for scenario in plan.scenarios if scenario.on_paper]
 
 
 def scenario_url(plan: Plan, scenario_id: str) -> str:
@@ -296,7 +506,7 @@ def provider_fault_line(plan: Plan) -> tuple[Contact, Phone, str] | None:
         vendor = plan.contacts.get(contact_id)
         if vendor and vendor.is_vendor and (phone := best_phone(vendor)):
             return vendor, phone, plan.role_label(role)
-    for system in paper_systems(plan):
+    for system in plan.recovery_order:
         vendor = plan.contacts.get(system.vendor) if system.tier == 1 and system.vendor else None
         phone = best_phone(vendor) if vendor else None
         if vendor and phone:
@@ -308,25 +518,15 @@ def _call_qrs(plan: Plan) -> list[dict[str, Any]]:
     codes = []
     if lead := incident_lead_call(plan):
         contact, phone = lead
-        codes.append(
-            {
-                "svg": qr.svg(phone.tel_uri, label="Call the incident lead"),
-                "who": "the incident lead",
-                "what": contact.name,
-                "number": phone.display_full,
-            }
-        )
+        who = words("the_incident_lead")
+        codes.append({"svg": qr.svg(phone.tel_uri, label=words("scan_call", who=who)),
+                      "who": who, "what": contact.name, "number": phone.display_full})
     if fault := provider_fault_line(plan):
         vendor, phone, system_name = fault
-        line = "24x7 fault line" if phone.label == "24x7" else "support line"
-        codes.append(
-            {
-                "svg": qr.svg(phone.tel_uri, label=f"Call {vendor.name}"),
-                "who": vendor.name,
-                "what": f"{line}, {system_name}",
-                "number": phone.display_full,
-            }
-        )
+        line = "fault_line" if phone.label == "24x7" else "support_line"
+        codes.append({"svg": qr.svg(phone.tel_uri, label=words("scan_call", who=vendor.name)),
+                      "who": vendor.name, "what": words(line, system=system_name),
+                      "number": phone.display_full})
     return codes
 
 
@@ -346,27 +546,25 @@ def _who(plan: Plan, who: str) -> str:
     return plan.role_label(who) or _name(plan, who)
 
 
-def _people(plan: Plan, printed: list[Scenario]) -> list[PersonRow]:
-    """The roles first, then every other person the sheet names, each with their numbers."""
+def _contact_check(contact: Contact) -> str:
+    if not contact.stale:
+        return ""
+    if contact.verified:
+        return words("contact_checked", date=contact.verified.isoformat())
+    return words("contact_never_checked")
+
+
+def _person_row(plan: Plan, contact: Contact, role: str) -> PersonRow:
+    return PersonRow(role, contact.name, _phones(contact), contact.email, _contact_check(contact))
+
+
+def _role_holders(plan: Plan) -> list[PersonRow]:
+    """One row per holder of the plan's roles, naming all of their roles."""
     roles: dict[str, list[str]] = {}
     for role, contact_id in plan.roles.items():
         roles.setdefault(contact_id, []).append(plan.role_label(role))
-    named = [plan.roles[r] for r in plan.roles]
-    for system in paper_systems(plan):
-        named += [system.owner, system.alternate]
-    for scenario in printed:
-        for step in scenario.steps:
-            named += [step.who, step.call]
-    rows: list[PersonRow] = []
-    seen: set[str] = set()
-    for who in named:
-        contact = plan.person(who) if who else None
-        if contact is None or contact.id in seen or (contact.is_vendor and contact.id not in roles):
-            continue
-        seen.add(contact.id)
-        role = ", ".join(roles.get(contact.id, [])) or contact.role
-        rows.append(PersonRow(role, contact.name, _phones(contact), contact.email))
-    return rows
+    return [_person_row(plan, plan.contacts[c], ", ".join(r)) for c, r in roles.items()
+            if c in plan.contacts]
 
 
 def _call_target(plan: Plan, who: str) -> CallTarget | None:
@@ -392,18 +590,21 @@ def _scenario_block(plan: Plan, scenario: Scenario) -> ScenarioBlock:
         title=scenario.title,
         summary=scenario.summary,
         steps=[line(step) for step in scenario.steps],
-        qr=qr.svg(scenario_url(plan, scenario.id), label=scenario.title),
+        qr=qr.svg(scenario_url(plan, scenario.id), label=scenario.title, max_mm=24),
     )
 
 
-def key_vendors(plan: Plan, printed: list[Scenario]) -> list[Contact]:
-    """Vendors that support a system (in recovery order) or are called in a printed step."""
-    ids = [system.vendor for system in paper_systems(plan) if system.vendor]
-    ids += [step.call for scenario in printed for step in scenario.steps if step.call]
+def key_vendors(plan: Plan, must: list[Scenario], others: list[Scenario]) -> list[Contact]:
+    """Vendors the sheet may list (not those holding a role: they are with the roles): called in
+    a printed scenario, supporting a system (in recovery order), called in another scenario."""
+    holders = set(plan.roles.values())
+    ids = [st.call for sc in must for st in sc.steps if st.call]
+    ids += [system.vendor for system in plan.recovery_order if system.vendor]
+    ids += [st.call for sc in others for st in sc.steps if st.call]
     vendors: list[Contact] = []
     for who in ids:
         contact = plan.person(who)
-        if contact and contact.is_vendor and contact not in vendors:
+        if contact and contact.is_vendor and contact.id not in holders and contact not in vendors:
             vendors.append(contact)
     return vendors
 
@@ -412,9 +613,9 @@ def _vendor_row(plan: Plan, vendor: Contact) -> dict[str, Any]:
     sla = vendor.sla
     promises = []
     if sla and sla.callback is not None:
-        promises.append(f"calls back {duration(sla.callback)}")
+        promises.append(words("calls_back", time=duration(sla.callback)))
     if sla and sla.restore is not None:
-        promises.append(f"fixes {duration(sla.restore)}")
+        promises.append(words("fixes", time=duration(sla.restore)))
     return {
         "name": vendor.name,
         "provides": vendor.provides,
@@ -423,50 +624,36 @@ def _vendor_row(plan: Plan, vendor: Contact) -> dict[str, Any]:
         "account": vendor.account,
         "sla": promises,
         "escalation": [t for e in vendor.escalation if (t := _call_target(plan, e))],
+        "check": _contact_check(vendor),
     }
 
 
-def sheet_contacts(plan: Plan, printed: list[Scenario]) -> list[Contact]:
-    """Every contact whose details the sheet prints."""
-    ids = list(plan.roles.values())
-    ids += [w for s in paper_systems(plan) for w in (s.owner, s.alternate, s.vendor) if w]
-    ids += [w for sc in printed for st in sc.steps for w in (st.who, st.call) if w]
-    vendors = key_vendors(plan, printed)
-    ids += [e for v in vendors for e in v.escalation]
-    contacts: list[Contact] = []
-    for who in ids:
-        contact = plan.person(who)
-        if contact and contact not in contacts:
-            contacts.append(contact)
-    return contacts
+def _system_row(plan: Plan, system: System) -> dict[str, Any]:
+    return {
+        "name": system.name,
+        "tier": system.tier,
+        "owner": _name(plan, system.owner),
+        "alternate": _name(plan, system.alternate),
+        "vendor": _name(plan, system.vendor),
+        "rto": duration(system.rto),
+        "check": restore_check(plan, system),
+    }
 
 
-def paper_warnings(plan: Plan, printed: list[Scenario]) -> list[str]:
-    """Backups that may not restore and contact details that may be out of date."""
-    warnings = []
-    every = plan.review.restore_test_every_days
-    for system in paper_systems(plan):
-        last = system.backup.last_test if system.backup else None
-        status = system.restore_status
-        if system.backup is None:
-            continue
-        if status is RestoreStatus.FAILED and last:
-            warnings.append(
-                f"{system.name}: the last restore test ({last.date.isoformat()}) was "
-                f"{last.result}; the backup may not restore."
-            )
-        elif status is RestoreStatus.STALE and last:
-            warnings.append(
-                f"{system.name}: the backup was last restore-tested on {last.date.isoformat()}, "
-                f"more than {every} days ago."
-            )
-        elif status is RestoreStatus.NEVER:
-            warnings.append(f"{system.name}: the backup has never been restore-tested.")
-    for contact in sheet_contacts(plan, printed):
-        if contact.stale:
-            checked = f"last checked {contact.verified}" if contact.verified else "never checked"
-            warnings.append(f"{contact.name}: contact details {checked}; they may be out of date.")
-    return warnings
+def restore_check(plan: Plan, system: System) -> str:
+    """A backup that may not restore, in one sentence; "" when it was tested in time."""
+    last = system.backup.last_test if system.backup else None
+    status = system.restore_status
+    if system.backup is None:
+        return ""
+    if status is RestoreStatus.FAILED and last:
+        return words("restore_failed", date=last.date.isoformat(), result=last.result)
+    if status is RestoreStatus.STALE and last:
+        return words("restore_stale", date=last.date.isoformat(),
+                     days=plan.review.restore_test_every_days)
+    if status is RestoreStatus.NEVER:
+        return words("restore_never")
+    return ""
 
 
 def client_audience(plan: Plan) -> Audience | None:
@@ -491,8 +678,8 @@ def fill_template(plan: Plan, text: str) -> Markup:
         if name == "organisation":
             out.append(escape(plan.organisation))
         else:
-            words = PLACEHOLDER_WORDS.get(name, name)
-            out.append(Markup('<span class="ph">{}</span>').format(words))
+            blank = PLACEHOLDER_WORDS.get(name, name)
+            out.append(Markup('<span class="ph">{}</span>').format(blank))
         out.append(escape(rest))
     return Markup("").join(out)
 
@@ -503,93 +690,228 @@ def _message(plan: Plan) -> dict[str, Any]:
         "initial"
     ]
     how = CHANNEL_WORDS.get(audience.channel, "") if audience else ""
-    note = [f"Tell them {how}." if how else "", audience.note if audience else ""]
+    note = [words("tell_them", how=how) if how else "", audience.note if audience else ""]
+    every = duration(plan.communications.update_every)
     return {
-        "heading": f"What to tell {audience.name}" if audience else "What to tell clients",
+        "heading": words("what_to_tell", audience=audience.name) if audience
+        else words("what_to_tell_clients"),
         "text": fill_template(plan, text),
         "note": " ".join(x for x in note if x),
-        "update_every": duration(plan.communications.update_every),
+        "update_every": words("update_every", every=every) if every else "",
     }
 
 
-# --- the fit check -------------------------------------------------------------------------------
+# --- the fit ---------------------------------------------------------------------------------------
+
+ITEM_PARTS = ("scenarios", "vendors", "systems", "contacts")  # parts printed item by item
+PARTS = ("head", "roles", "first", "scenarios", "vendors", "systems", "contacts", "message")
+MUST_PARTS = ("head", "roles", "first")  # and the first `must_scenarios` scenarios
 
 
 @dataclass
-class Fit:
-    """How a rendered sheet uses its pages, in lines of body text."""
+class ContentBox:
+    """The printable area of one page, in CSS pixels from the page's top-left corner."""
 
-    pages: int
-    lines_over: int  # beyond two pages; 0 when it fits
-    scenario_lines: dict[str, int]  # scenario id -> lines it takes
-    section_lines: dict[str, int]  # "Recovery order" -> lines it takes
+    left: float
+    top: float
+    right: float
+    bottom: float
 
+    @classmethod
+    def of(cls, paper: str) -> ContentBox:
+        width, height = PAGE_MM[paper]
+        top, right, bottom, left = MARGIN_MM
+        return cls(left * MM_PX, top * MM_PX, (width - right) * MM_PX, (height - bottom) * MM_PX)
 
-def measure(document: Any) -> Fit:
-    """Measure a rendered WeasyPrint document: pages, overflow, and what takes the space."""
-    scenario_px: dict[str, float] = {}
-    section_px: dict[str, float] = {}
-    used, free = [], []
-    for page in document.pages:
-        box = page._page_box  # WeasyPrint's laid-out page; pinned major version in pyproject
-        root = box.children[0] if box.children else None
-        height = root.margin_height() if root is not None else 0.0
-        used.append(height)
-        free.append(max(0.0, box.height - height))
-        seen: set[int] = set()
-        stack = [root] if root is not None else []
-        while stack:
-            node = stack.pop()
-            element = getattr(node, "element", None)
-            if element is not None and id(element) not in seen:
-                seen.add(id(element))
-                if key := element.get("data-scenario"):
-                    scenario_px[key] = scenario_px.get(key, 0.0) + node.margin_height()
-                if key := element.get("data-fit"):
-                    section_px[key] = section_px.get(key, 0.0) + node.margin_height()
-            stack.extend(getattr(node, "children", []))
-    pages = len(document.pages)
-    over = sum(used[MAX_PAGES:]) - sum(free[:MAX_PAGES]) if pages > MAX_PAGES else 0.0
-    lines_over = max(1, math.ceil(over / LINE_PX)) if pages > MAX_PAGES else 0
-    return Fit(
-        pages=pages,
-        lines_over=lines_over,
-        scenario_lines={k: math.ceil(v / LINE_PX) for k, v in scenario_px.items()},
-        section_lines={k: math.ceil(v / LINE_PX) for k, v in section_px.items()},
-    )
+    @property
+    def capacity(self) -> float:
+        """The height of two pages' printable areas, less what page breaks may waste."""
+        return MAX_PAGES * (self.bottom - self.top) * (1 - SLACK)
+
+    def holds(self, document: Any) -> bool:
+        """Whether a rendered sheet is at most two pages and every measured box (each part and
+        each item, by its `id`) lies within the printable area: nothing off the side, nothing
+        cut at the foot of a page."""
+        if len(document.pages) > MAX_PAGES:
+            return False
+        return all(self._inside(rect) for page in document.pages for rect in page.anchors.values())
+
+    def _inside(self, rect: tuple[float, ...]) -> bool:
+        x1, y1, x2, y2 = rect  # WeasyPrint >= 63: anchors are boxes (x1, y1, x2, y2)
+        return x1 >= self.left - 1 and x2 <= self.right + 1 and y2 <= self.bottom + 1
 
 
-def fit_finding(plan: Plan, paper: str, fit: Fit) -> Finding | None:
-    """When the sheet needs 3+ pages: an error at the plan's paper size, a warning at the other."""
-    if fit.pages <= MAX_PAGES:
+@dataclass
+class PartSize:
+    """One part at one density on the measuring page."""
+
+    top: float
+    bottom: float
+    item_bottoms: list[float]
+    overflows: bool  # something sticks out sideways: it cannot be printed at this density
+
+    def height(self, items: int | None = None) -> float:
+        """The part's height with its first `items` items (None: a part without items)."""
+        if items is None:
+            return self.bottom - self.top
+        if items == 0 or not self.item_bottoms:
+            return 0.0
+        tail = self.bottom - self.item_bottoms[-1]
+        return self.item_bottoms[items - 1] - self.top + tail
+
+
+@dataclass
+class Sizes:
+    """Every part at every density, from one layout of the measuring page."""
+
+    parts: dict[tuple[int, str], PartSize]
+
+    @classmethod
+    def measure(cls, document: Any, box: ContentBox) -> Sizes:
+        anchors: dict[str, tuple[float, ...]] = {}
+        for page in document.pages:  # one page, unless a plan is immense
+            anchors = {**page.anchors, **anchors}
+        parts = {}
+        for level in LEVELS:
+            for part in PARTS:
+                rect = anchors.get(f"L{level}-{part}")
+                if rect is None:
+                    continue
+                items = []
+                while (item := anchors.get(f"L{level}-{part}-{len(items) + 1}")) is not None:
+                    items.append(item)
+                boxes = [rect, *items]
+                parts[(level, part)] = PartSize(
+                    top=rect[1], bottom=rect[3], item_bottoms=[i[3] for i in items],
+                    overflows=any(b[0] < box.left - 1 or b[2] > box.right + 1 for b in boxes))
+        return cls(parts)
+
+    def size(self, level: int, part: str) -> PartSize | None:
+        """A part at a level; level 2 changes only the `PACKED` parts, the rest is as at 1."""
+        if level == LEVELS[-1] and part not in PACKED:
+            level -= 1
+        return self.parts.get((level, part))
+
+    def height(self, level: int, part: str, items: int | None = None) -> float:
+        size = self.size(level, part)
+        if size is None:
+            return 0.0
+        return size.height(items) if part in ITEM_PARTS else size.height()
+
+    def fits_sideways(self, level: int, part: str) -> bool:
+        size = self.size(level, part)
+        return size is None or not size.overflows
+
+    @property
+    def levels(self) -> list[int]:
+        return sorted({level for level, _ in self.parts})
+
+
+@dataclass
+class Choice:
+    """What one sheet prints: the density and how many items of each part."""
+
+    level: int
+    scenarios: int
+    vendors: int
+    systems: int
+    contacts: int
+    message: bool
+
+    @classmethod
+    def everything(cls, shown: Sheet) -> Choice:
+        return cls(0, len(shown.scenarios), len(shown.vendors), len(shown.systems),
+                   len(shown.contacts), True)
+
+    def counts(self) -> dict[str, int | None]:
+        return {"head": None, "roles": None, "first": None, "scenarios": self.scenarios,
+                "vendors": self.vendors, "systems": self.systems, "contacts": self.contacts,
+                "message": None if self.message else 0}
+
+    def height(self, sizes: Sizes) -> float:
+        return sum(sizes.height(self.level, part, n) for part, n in self.counts().items()
+                   if n != 0)
+
+    def rank(self) -> tuple[int, ...]:
+        """How much it prints, in the order of importance (more is better), then roomier."""
+        return (self.vendors, self.systems, self.scenarios, self.contacts, self.message, -self.level)
+
+    def left_out(self, shown: Sheet) -> LeftOut:
+        return LeftOut(
+            scenarios=shown.scenario_ids[self.scenarios:],
+            systems=shown.totals["systems"] - self.systems,
+            vendors=shown.totals["vendors"] - self.vendors,
+            contacts=shown.totals["contacts"] - self.contacts,
+            message=not self.message)
+
+
+def choose(shown: Sheet, sizes: Sizes, capacity: float) -> Choice:
+    """The most the sheet can print within `capacity`, in the order of importance, at the
+    roomiest density that prints it. Arithmetic on the measured heights, no layout."""
+    best: Choice | None = None
+    for level in sizes.levels:
+        if not all(sizes.fits_sideways(level, p) for p in (*MUST_PARTS, "scenarios")):
+            continue
+        choice = Choice(level, shown.must_scenarios, 0, 0, 0, False)
+        for part, most in (("vendors", len(shown.vendors)), ("systems", len(shown.systems)),
+                           ("scenarios", len(shown.scenarios)), ("contacts", len(shown.contacts))):
+            if not sizes.fits_sideways(level, part):
+                continue
+            while getattr(choice, part) < most:
+                setattr(choice, part, getattr(choice, part) + 1)
+                if choice.height(sizes) > capacity:
+                    setattr(choice, part, getattr(choice, part) - 1)
+                    break
+        choice.message = sizes.fits_sideways(level, "message")
+        if choice.message and choice.height(sizes) > capacity:
+            choice.message = False
+        if best is None or choice.rank() > best.rank():
+            best = choice
+    return best or Choice(LEVELS[-1], shown.must_scenarios, 0, 0, 0, False)
+
+
+def _lower_bound_px(shown: Sheet) -> float:
+    """At least one line of 8 pt text per item and step: more than two pages is not worth a try."""
+    lines = len(shown.vendors) + len(shown.systems) + len(shown.contacts) + len(shown.people)
+    lines += sum(len(s.steps) + 1 for s in shown.scenarios)
+    return lines * LINE_PX
+
+
+def must_fit_error(plan: Plan, shown: Sheet, sizes: Sizes, box: ContentBox,
+                   paper: str) -> Finding | None:
+    """The error when what must be printed cannot fit on two pages even at the densest print:
+    naming each must-print part with its lines, longest first, and the lines over."""
+    level = LEVELS[-1]
+    must = Choice(level, shown.must_scenarios, 0, 0, 0, False)
+    wide = [p for p in (*MUST_PARTS, "scenarios") if not sizes.fits_sideways(level, p)]
+    over = must.height(sizes) - box.capacity
+    if over <= 0 and not wide:
         return None
-    configured = paper == plan.site.paper
-    over = f"about {fit.lines_over} line{'s' if fit.lines_over != 1 else ''} over two pages"
-    if configured:
-        message = f"The printed sheet needs {fit.pages} pages on {paper} paper, {over}."
-    else:
-        message = f"The {paper} PDF of the printed sheet needs {fit.pages} pages, {over}."
-    biggest = sorted(fit.scenario_lines.items(), key=lambda kv: (-kv[1], kv[0]))
-    path = shown_path(plan.root / (f"plans/scenarios/{biggest[0][0]}.yaml" if biggest else "plans/plan.yaml"))
-    if biggest:
-        listed = ", ".join(f"{sid} ({n} lines)" for sid, n in biggest)
-        message += (
-            f" Printed scenarios, longest first: {listed}. Shorten their steps, or keep a "
-            "scenario off the sheet (it stays on the website) by writing `on_paper: false` in "
-            f"its file, e.g. in {path}."
-        )
-    others = sorted(
-        ((k, n) for k, n in fit.section_lines.items() if k != "Scenarios"), key=lambda kv: -kv[1]
-    )
-    if others:
-        message += " The rest of the sheet: " + ", ".join(f"{k.lower()} {n}" for k, n in others)
-        message += " lines."
+    scenarios = sizes.size(level, "scenarios")
+    lines: list[tuple[int, str, str]] = []  # lines, what, file
+    plan_file = shown_path(plan.root / "plans" / "plan.yaml")
+    names = {"head": "the heading (organisation and site address)",
+             "roles": "who leads (the holders of `roles`)",
+             "first": "the first ten minutes (`first_hour`)"}
+    for part in MUST_PARTS:
+        lines.append((math.ceil(sizes.height(level, part) / LINE_PX), names[part], plan_file))
+    previous = scenarios.top if scenarios else 0.0
+    for i, block in enumerate(shown.scenarios[:shown.must_scenarios]):
+        bottom = scenarios.item_bottoms[i] if scenarios else previous
+        path = shown_path(plan.root / "plans" / "scenarios" / f"{block.id}.yaml")
+        lines.append((math.ceil((bottom - previous) / LINE_PX), f"scenario {block.id}", path))
+        previous = bottom
+    lines.sort(key=lambda item: -item[0])
+    listed = ", ".join(f"{what} {n} lines" for n, what, _ in lines)
+    n_over = max(1, math.ceil(over / LINE_PX))
+    message = (f"What must be printed does not fit on two pages of {paper} paper, even in 8 pt: "
+               f"about {n_over} line{'s' if n_over != 1 else ''} over. Longest first: {listed}.")
+    if wide:
+        message += f" Too wide for the page: {', '.join(names.get(p, p) for p in wide)}."
+    longest_scenario = next((item for item in lines if item[1].startswith("scenario ")), None)
+    path = longest_scenario[2] if longest_scenario else plan_file
     return Finding(
-        path=path,
-        line=1,
-        column=1,
-        severity=Severity.ERROR if configured else Severity.WARNING,
-        message=message,
-        hint="Text is never printed smaller than 8 pt to make it fit: shorten the plan instead.",
-        code="print-too-long",
-    )
+        path=path, line=1, column=1, severity=Severity.ERROR, message=message,
+        hint="Shorten the longest of these, or remove `on_paper: true` from a scenario: it is then "
+             "printed only if it fits, and stays on the website. Nothing is printed below 8 pt.",
+        code="print-too-long")

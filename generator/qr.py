@@ -11,8 +11,12 @@ from markupsafe import Markup
 QUIET_ZONE = 4  # modules of white border on every side, as the QR standard asks
 
 
-def svg(data: str, *, module_mm: float = 0.5, label: str = "") -> Markup:
-    """An ``<svg>`` element encoding `data`, each module `module_mm` wide, quiet zone included.
+MIN_MODULE_MM = 0.4  # about 2.4 pixels at 150 dpi: still read by phone cameras and zbar
+
+
+def svg(data: str, *, module_mm: float = 0.5, label: str = "", max_mm: float = 0.0) -> Markup:
+    """An ``<svg>`` element encoding `data`, each module `module_mm` wide, quiet zone included;
+    with `max_mm`, modules shrink (not below `MIN_MODULE_MM`) to keep the code that wide.
 
     0.5 mm modules are about three pixels at 150 dpi and comfortably above what phone cameras
     need from a sheet held at arm's length.
@@ -30,6 +34,8 @@ def svg(data: str, *, module_mm: float = 0.5, label: str = "") -> Markup:
         raise ValueError("qrcode drew no path")
     path = found.group(1)
     side = code.modules_count + 2 * QUIET_ZONE
+    if max_mm:
+        module_mm = max(MIN_MODULE_MM, min(module_mm, max_mm / side))
     size = f"{side * module_mm:.2f}mm"
     title = f"<title>{Markup.escape(label)}</title>" if label else ""
     return Markup(

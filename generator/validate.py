@@ -736,7 +736,7 @@ class _Run:
             id=ident, title=_text(data, "title") or ident, steps=self.steps(doc, ("steps",)),
             summary=_text(data, "summary"), affects=self.refs_list(doc, ("affects",), "system"),
             priority=priority, notify=self.refs_list(doc, ("notify",), "audience"),
-            on_paper=on_paper if isinstance(on_paper, bool) else priority <= 3,
+            on_paper=on_paper if isinstance(on_paper, bool) else None,
         )
 
     # -- communications ------------------------------------------------------------------------

@@ -7,16 +7,15 @@ is built once more, and then made too long to check that the build fails and cha
 from __future__ import annotations
 
 import html
-import io
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from helpers_pages import XSS, sample_plan
 from helpers_pwa import serving
+from helpers_sheet import decode_qr_codes, page_count, pdf_text
 from helpers_site import ROOT, build, example_site, load_plan, snapshot
 from pypdf import PdfReader
 
@@ -36,27 +35,6 @@ def copy_project(target: Path) -> Path:
     for part in PROJECT_PARTS:
         shutil.copytree(ROOT / part, target / part)
     return target
-
-
-def page_count(pdf: Path | bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf).pages)
-
-
-def pdf_text(pdf: Path) -> str:
-    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def decode_qr_codes(pdf: Path, workdir: Path) -> list[str]:
-    """Every QR payload on every page, rendered at 150 dpi as a desk printer would."""
-    for tool in ("pdftoppm", "zbarimg"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (apt-get install poppler-utils zbar-tools)")
-    prefix = workdir / pdf.stem
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(prefix)], check=True)
-    images = sorted(str(p) for p in workdir.glob(f"{pdf.stem}*.png"))
-    done = subprocess.run(["zbarimg", "--raw", "-q", *images], capture_output=True, text=True)
-    return [line for line in done.stdout.splitlines() if line]
 
 
 def fault_line(vendor: Contact) -> Phone | None:
@@ -127,22 +105,24 @@ def test_sheet_names_what_matters_and_nothing_secret(example: tuple[Path, Plan])
     for system in plan.systems.values():
         assert system.name in text
     for scenario in plan.scenarios:
-        assert (scenario.title in text) == scenario.on_paper, scenario.id
+        if scenario.on_paper is not None:  # true: always printed; false: never
+            assert (scenario.title in text) == scenario.on_paper, scenario.id
     for word in SECRET_WORDS:
         assert word not in text.lower(), word
     assert "Back to the live plan" not in text  # screen-only links stay off paper
 
 
-def test_warning_box_names_backups_that_may_not_restore(example: tuple[Path, Plan]) -> None:
+def test_backups_that_may_not_restore_are_marked_in_their_row(example: tuple[Path, Plan]) -> None:
     site, plan = example
-    page = (site / "print" / "index.html").read_text(encoding="utf-8")
-    found = re.search(r'<aside class="warnings".*?</aside>', page, re.DOTALL)
-    box = html.unescape(found.group(0)) if found else ""
+    page = html.unescape((site / "print" / "index.html").read_text(encoding="utf-8"))
+    rows = re.findall(r'<tr id="L\d-systems-\d+">(.*?)</tr>', page, re.DOTALL)
+    assert len(rows) == len(plan.systems)  # the example prints its whole recovery order
     doubtful = {RestoreStatus.FAILED, RestoreStatus.STALE, RestoreStatus.NEVER}
     for system in plan.systems.values():
+        (row,) = [r for r in rows if f"<b>{system.name}</b>" in r]
         warned = system.backup is not None and system.restore_status in doubtful
-        assert (f"{system.name}: " in box) == warned, system.id
-    assert "Plan health" not in page and "overdue" not in box  # nothing else from plan health
+        assert ('class="check"' in row) == warned, system.id
+    assert "Plan health" not in page
 
 
 def test_phone_numbers_are_international_and_match_the_contacts(
@@ -258,7 +238,7 @@ def test_too_much_on_paper_fails_the_build_and_keeps_the_site(
 ) -> None:
     project, site = hostile
     before = snapshot(site)
-    added = [f"zz-long-{n}" for n in range(6)]
+    added = [f"zz-long-{n}" for n in range(8)]
     for n, scenario_id in enumerate(added):
         steps = [
             {
@@ -275,11 +255,12 @@ def test_too_much_on_paper_fails_the_build_and_keeps_the_site(
     done = build(project, site)
     output = done.stdout + done.stderr
     assert done.returncode != 0, output
-    assert "printed sheet needs" in output and "on Letter paper" in output
-    assert re.search(r"about \d+ lines? over two pages", output)
+    assert "does not fit on two pages of Letter paper" in output
+    assert re.search(r"about \d+ lines? over", output)
     for scenario_id in added:
-        assert re.search(rf"{scenario_id} \(\d+ lines\)", output), scenario_id
-    assert "on_paper: false" in output
+        assert re.search(rf"scenario {scenario_id} \d+ lines", output), scenario_id
+    assert "on_paper: true" in output
+    assert output.count("error: ") == 1
     assert snapshot(site) == before
 
 

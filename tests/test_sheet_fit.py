@@ -1,0 +1,182 @@
+"""The sheet fits itself: plans of every shape print on at most two pages, A4 and Letter alike.
+
+Each shape (tests/helpers_sheet.py) is rendered once, straight from its validated Plan (no MkDocs
+build), and every test reads that one render: page counts (pypdf), QR codes (pdftoppm + zbarimg)
+against addresses derived from the plan, what was left out on the sheet (pdftotext) and in the
+one warning, and long text that must wrap rather than run off the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from helpers_sheet import (
+    LONG_URL,
+    LONG_WORD,
+    SHAPES,
+    TODAY,
+    decode_qr_codes,
+    page_count,
+    pdf_text,
+    write_shape,
+)
+
+from generator import printsheet
+from generator.model import Finding, Plan, Severity
+from generator.validate import validate_project
+
+PAPERS = ("A4", "Letter")
+ALSO = re.compile(r"Also on the site: (.*?)\.(?:\s|$)")
+
+
+@dataclass
+class Printed:
+    plan: Plan
+    site: Path
+    findings: list[Finding]
+    text: dict[str, str]  # paper -> the PDF's text, whitespace collapsed
+    codes: dict[str, list[str]]  # paper -> decoded QR payloads
+
+
+_printed: dict[str, Printed] = {}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory):
+    """Renders a shape the first time a test asks for it; later tests reuse it."""
+
+    def get(shape: str) -> Printed:
+        if shape not in _printed:
+            root = write_shape(tmp_path_factory.mktemp(shape), shape)
+            validation = validate_project(root, TODAY)
+            assert validation.plan is not None and not validation.errors, validation.summary()
+            site = root / "site"
+            site.mkdir()
+            findings = printsheet.write(site, validation.plan)
+            text, codes = {}, {}
+            for paper in PAPERS:
+                pdf = site / printsheet.pdf_name(paper)
+                if pdf.is_file():
+                    text[paper] = " ".join(pdf_text(pdf).split())
+                    work = tmp_path_factory.mktemp(f"{shape}-{paper}-png")
+                    codes[paper] = decode_qr_codes(pdf, work)
+            _printed[shape] = Printed(validation.plan, site, findings, text, codes)
+        return _printed[shape]
+
+    return get
+
+
+FITTING = [shape for shape in SHAPES if shape != "must-overflow"]
+
+
+def allowed_codes(plan: Plan) -> set[str]:
+    """Every address a code on the sheet may hold, derived from the plan."""
+    base = plan.site.url.rstrip("/") + "/"
+    allowed = {plan.site.url} | {f"{base}scenarios/{s.id}/" for s in plan.scenarios}
+    return allowed | {p.tel_uri for c in plan.contacts.values() for p in c.phones}
+
+
+def printed_titles(plan: Plan, text: str) -> list[str]:
+    return [s.id for s in plan.scenarios if s.title in text]
+
+
+@pytest.mark.parametrize("shape", FITTING)
+def test_both_papers_fit_and_every_code_scans(shape: str, printed) -> None:
+    result = printed(shape)
+    plan = result.plan
+    base = plan.site.url.rstrip("/") + "/"
+    assert [f for f in result.findings if f.severity is Severity.ERROR] == []
+    for paper in PAPERS:
+        assert 1 <= page_count(result.site / printsheet.pdf_name(paper)) <= 2, paper
+        codes = result.codes[paper]
+        assert set(codes) <= allowed_codes(plan), paper
+        assert plan.site.url in codes, paper
+        for scenario_id in printed_titles(plan, result.text[paper]):
+            assert f"{base}scenarios/{scenario_id}/" in codes, (paper, scenario_id)
+    assert (result.site / "print" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("shape", FITTING)
+def test_what_must_be_printed_is_printed(shape: str, printed) -> None:
+    result = printed(shape)
+    plan = result.plan
+    for paper, text in result.text.items():
+        for scenario in plan.scenarios:
+            if scenario.on_paper is True:
+                assert scenario.title in text, (paper, scenario.id)
+            if scenario.on_paper is False:
+                assert scenario.title not in text, (paper, scenario.id)
+        for contact_id in set(plan.roles.values()):
+            assert plan.contacts[contact_id].name in text, (paper, contact_id)
+        for line in plan.first_hour.first_ten_minutes:
+            assert " ".join(line.split()) in text, paper
+
+
+@pytest.mark.parametrize("shape", FITTING)
+def test_what_is_left_out_is_named_on_the_sheet_and_in_one_warning(shape: str, printed) -> None:
+    result = printed(shape)
+    plan = result.plan
+    warnings = [f for f in result.findings if f.code == "print-left-out"]
+    assert len(warnings) <= 1
+    warning = warnings[0].message if warnings else ""
+    for paper, text in result.text.items():
+        eligible = [s.id for s in plan.scenarios if s.on_paper is not False]
+        missing = [s for s in eligible if s not in printed_titles(plan, text)]
+        line = ALSO.search(text)
+        if line is None:
+            assert missing == [], paper
+            assert f"on {paper}:" not in warning
+            continue
+        said = line.group(1).split(", ")
+        assert warning, f"{paper}: the sheet names what is left out, the build does not"
+        told = warning if "(A4 and Letter)" in warning else warning.split(f"on {paper}: ")[1]
+        for item in said:
+            assert item in told, (paper, item, told)
+        if missing:
+            assert re.search(rf"\b{len(missing)} scenarios?\b", line.group(1)), (paper, missing)
+            for scenario_id in missing[:10]:
+                assert scenario_id in told, (paper, scenario_id)
+
+
+def test_large_plans_leave_out_systems_and_say_so(printed) -> None:
+    result = printed("1000-systems")
+    (warning,) = [f for f in result.findings if f.code == "print-left-out"]
+    for paper in PAPERS:
+        found = re.search(r"Also on the site: .*?(\d+) systems", result.text[paper])
+        assert found and 900 <= int(found[1]) < 1000, paper
+        assert f"{found[1]} systems" in warning.message
+    assert warning.path.endswith("plans/plan.yaml") and warning.severity is Severity.WARNING
+
+
+def test_norwegian_plan_prints_its_own_text(printed) -> None:
+    result = printed("norwegian")
+    lead = result.plan.contacts[result.plan.roles["incident_lead"]].phones[0].display_full
+    assert lead.startswith("+47 ")
+    for paper in PAPERS:
+        text = result.text[paper]
+        assert lead in text, paper  # the incident lead, in international format
+        assert "Hendelse 0: serveren med tegningene svarer ikke" in text
+
+
+def test_long_words_and_addresses_wrap_and_are_printed_whole(printed) -> None:
+    result = printed("long-urls")
+    for paper in PAPERS:
+        joined = "".join(result.text[paper].split())
+        assert LONG_URL in joined, paper
+        assert LONG_WORD in joined, paper
+
+
+def test_must_print_overflow_is_one_error_naming_what_to_shorten(printed) -> None:
+    result = printed("must-overflow")
+    assert len(result.findings) == 1
+    (error,) = result.findings
+    assert error.severity is Severity.ERROR and error.code == "print-too-long"
+    assert re.search(r"about \d+ lines? over", error.message)
+    for scenario in result.plan.scenarios[:3]:
+        assert re.search(rf"scenario {scenario.id} \d+ lines", error.message), scenario.id
+    assert error.path.endswith(".yaml") and "plans/scenarios/" in error.path
+    assert "on_paper: true" in error.hint
+    assert not list(result.site.iterdir())  # nothing written
