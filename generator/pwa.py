@@ -237,9 +237,8 @@ def write(site_dir: Path, plan: Plan, config: MkDocsConfig, *, preview: bool = F
         (site_dir / WORKER).write_bytes(_asset("sw-preview.js"))
         return
     paths = precache_files(site_dir)
-    context = config.extra.get("recovery_plan", {})
-    volatile = [str(context.get("built", "")), str(context.get("built_date", ""))]
-    version = content_version(site_dir, paths, volatile=volatile)
+    built = str(config.extra.get("recovery_plan", {}).get("built", ""))
+    version = content_version(site_dir, paths, volatile=[built])
     (site_dir / WORKER).write_text(worker_script(version, paths), encoding="utf-8")
 
 

@@ -43,18 +43,18 @@
   }
 
   /* The plan's words (the JSON block written by the page template; see generator/i18n.py). */
-  function words() {
+  var WORDS = (function () {
     var block = document.getElementById("rp-words");
     try {
       return block ? JSON.parse(block.textContent) : {};
     } catch (e) {
       return {};
     }
-  }
+  })();
 
   /* A catalog entry with its {fields} filled in, as text (never HTML). */
   function say(key, values) {
-    return String(words()[key] || "").replace(/\{(\w+)\}/g, function (_, name) {
+    return String(WORDS[key] || "").replace(/\{(\w+)\}/g, function (_, name) {
       return values && name in values ? String(values[name]) : "";
     });
   }
