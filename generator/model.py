@@ -214,6 +214,7 @@ class SiteSettings:
     mirrors: list[str] = field(default_factory=list)  # git remotes (names or URLs) to publish to
     branch: str = "gh-pages"
     stale_after_days: int = 30  # the freshness banner warns past this age
+    language: str = "en"  # BCP 47, of a shipped catalog (generator/locales/); e.g. "en-GB"
 
 
 @dataclass

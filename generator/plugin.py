@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from generator import atomic, csp, independence, pages, printsheet, pwa, sanitize
+from generator import atomic, csp, i18n, independence, pages, printsheet, pwa, sanitize
 from generator.config import RecoveryPlanConfig
 from generator.loader import shown_path, unsafe_author_pages
 from generator.model import Finding, Plan, Severity
@@ -46,6 +46,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
+    @event_priority(50)  # before the search plugin reads the theme's language
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path or ".").parent / self.config.root).resolve()
         result = self.validation or validate_project(self.root, today=self.config.today)
@@ -64,6 +65,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         config.site_url = self.plan.site.url
         config.nav = pages.navigation(self.plan, pages.author_pages(Path(config.docs_dir), self.root))
         config.extra["recovery_plan"] = pages.template_context(self.plan)
+        set_theme_language(config, self.plan)
         config.extra_css.append(pages.CSS)
         config.extra_javascript.append(pages.JS)
         pwa.add_theme_overrides(config)
@@ -146,6 +148,20 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         if self.staging is not None:
             self.staging, staging = None, self.staging
             staging.discard()
+
+
+def set_theme_language(config: MkDocsConfig, plan: Plan) -> None:
+    """Material's own words (search, buttons), `<html lang>` and the text direction in the
+    plan's language; the colour-scheme toggles' labels too, unless the project renamed them."""
+    t = i18n.translator(plan.site.language)
+    config.theme["language"] = t.code
+    english = i18n.translator()
+    palette = config.theme.get("palette")
+    for scheme in palette if isinstance(palette, list) else [palette] if palette else []:
+        toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
+        for key in ("theme.to_dark", "theme.to_light"):
+            if isinstance(toggle, dict) and toggle.get("name") == english.plain(key):
+                toggle["name"] = t(key)
 
 
 def _nav_paths(nav: list[Any]) -> Iterator[str]:

@@ -32,6 +32,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.utils import get_relative_url
 
 from generator import icons
+from generator.i18n import Translator, translator
 from generator.model import Plan
 
 THEME_DIR = Path(__file__).with_name("theme")  # main.html: the freshness banner, update prompt
@@ -120,25 +121,29 @@ def inject_head(html: str, page_url: str, config: MkDocsConfig) -> str:
     return html.replace("</head>", head, 1)
 
 
-def short_name(organisation: str) -> str:
-    """A home-screen label of at most 12 characters: "Acme plan", "HDG Plan", or "Recovery"."""
-    if len(f"{organisation} plan") <= 12:
-        return f"{organisation} plan"
-    letters = icons.initials(organisation)
-    return f"{letters} Plan" if letters else "Recovery"
+def short_name(organisation: str, t: Translator | None = None) -> str:
+    """A home-screen label of at most 12 characters: "Acme plan", "HDG plan", or "Recovery"."""
+    t = t or translator()
+    for name in (organisation, icons.initials(organisation)):
+        label = t.plain("app.short_name", name=name)
+        if name and len(label) <= 12:
+            return label
+    return t.plain("app.short_fallback")[:12]
 
 
 def manifest(plan: Plan, config: MkDocsConfig) -> dict[str, object]:
-    """The web app manifest. Its URLs resolve against its own URL, the site root."""
+    """The web app manifest, in the plan's language. Its URLs resolve against its own URL."""
+    t = translator(plan.site.language)
     return {
-        "name": f"{plan.organisation} recovery plan",
-        "short_name": short_name(plan.organisation),
-        "description": f"The disaster-recovery plan of {plan.organisation}. Works offline.",
+        "name": t.plain("app.name", organisation=plan.organisation),
+        "short_name": short_name(plan.organisation, t),
+        "description": t.plain("app.description", organisation=plan.organisation),
         "id": "./",
         "start_url": "./",
         "scope": "./",
         "display": "standalone",
-        "lang": config.theme.get("language") or "en",
+        "lang": plan.site.language,
+        "dir": t.direction,
         "theme_color": theme_colours(config)[0][1],
         "background_color": BACKGROUND,
         "icons": [

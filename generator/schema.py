@@ -43,6 +43,7 @@ PLAN = {
         "mirrors": TEXTS,
         "branch": TEXT,
         "stale_after_days": DAYS,
+        "language": TEXT,
     }},
     "review": {"type": "dict", "required": True, "schema": {
         "last_reviewed": {"required": True},

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from generator import hosts, independence, sanitize, schema
+from generator import hosts, i18n, independence, sanitize, schema
 from generator.loader import Document, LoadError, load_file, read_text_safely, safe_files, shown_path
 from generator.model import (
     SLA,
@@ -418,6 +418,7 @@ class _Run:
             mirrors=self.mirrors(doc) or ["origin"],
             branch=self.parse(doc, ("site", "branch"), parse_branch) or "gh-pages",
             stale_after_days=_int(site_data, "stale_after_days", 30, MAX_DAYS),
+            language=self.language(doc, site_data.get("language")),
         )
         review = _dict(data.get("review"))
         last = self.parse(doc, ("review", "last_reviewed"), parse_date, self.today)
@@ -489,6 +490,16 @@ class _Run:
                         guess or "use an IANA name such as `Europe/London` or `America/New_York`",
                         code="bad-value")
             return "UTC"
+
+    def language(self, doc: Document, value: Any) -> str:
+        """`site.language`, normalised ("en-gb" -> "en-GB"); "en" when absent or unsupported."""
+        if not isinstance(value, str) or not value.strip():
+            return i18n.DEFAULT
+        try:
+            return i18n.parse_language(value)
+        except i18n.UnsupportedLanguage as bad:
+            self.report(doc, ("site", "language"), str(bad), bad.hint, code="bad-value")
+            return i18n.DEFAULT
 
     def phone_region(self, doc: Document, value: Any) -> str:
         if value is None:

@@ -14,13 +14,16 @@ import markdown
 import pytest
 import vobject
 import yaml
+from babel.dates import format_date, format_time
+from babel.units import format_unit
 from helpers_pages import XSS, sample_plan
 
 from generator import pages, printsheet
+from generator.i18n import translator
 from generator.model import PLACEHOLDERS, Plan, RestoreStatus, Step, System
 from generator.pages import contacts, health, scenarios, vcard
-from generator.pages.html import page_url
-from generator.pages.messages import BLANKS, fill
+from generator.pages.html import page_url, tr
+from generator.pages.messages import fill, labels
 
 BASE_CONFIG = Path(__file__).resolve().parents[1] / "generator" / "mkdocs-base.yml"
 TEL_URI = re.compile(r"^tel:\+[1-9][0-9]{6,14}(;ext=[0-9A-Za-z#*]+)?$")
@@ -184,7 +187,7 @@ def test_every_text_field_reaches_its_page() -> None:
     for audience in plan.communications.audiences.values():
         assert audience.name in comms and audience.note in comms
         for template in audience.templates.values():
-            assert fill(template, plan.organisation) in comms
+            assert fill(template, plan.organisation, tr(plan)) in comms
     incident = plan.incidents[0]
     incident_text = rendered[f"incidents/{incident.id}/index.md"].plain
     for value in (incident.title, incident.impact, incident.root_cause, *(a.do for a in incident.actions)):
@@ -304,16 +307,19 @@ def test_vcard_types_follow_the_labels() -> None:
 # --- behaviour the scripts rely on ---------------------------------------------------------------
 
 
-def test_fill_replaces_every_placeholder() -> None:
+@pytest.mark.parametrize("language", ["en", "nb", "ar"])
+def test_fill_replaces_every_placeholder(language: str) -> None:
+    t = translator(language)
+    blanks = labels(t)
     template = " ".join(f"{{{name}}}" for name in PLACEHOLDERS)
-    assert fill(template, "Org") == " ".join(
-        "Org" if name == "organisation" else BLANKS[name] for name in PLACEHOLDERS
+    assert fill(template, "Org", t) == " ".join(
+        "Org" if name == "organisation" else blanks[name] for name in PLACEHOLDERS
     )
     values = {name: name.upper() for name in PLACEHOLDERS if name != "organisation"}
-    assert fill(template, "Org", **values) == " ".join(
+    assert fill(template, "Org", t, **values) == " ".join(
         "Org" if name == "organisation" else values[name] for name in PLACEHOLDERS
     )
-    assert fill("{unknown} {{eta}", "Org") == "{unknown} {" + BLANKS["eta"]
+    assert fill("{unknown} {{eta}", "Org", t) == "{unknown} {" + blanks["eta"]
 
 
 def test_checklist_key_changes_only_with_the_steps() -> None:
@@ -359,8 +365,8 @@ def test_health_lists_every_warning_under_its_area() -> None:
     for finding in plan.warnings:
         message = finding.message.replace("`", "")  # `quoted` parts are shown as code
         assert message[1:] in page.plain and f"{finding.path}:{finding.line}" in page.plain
-        assert f"{health.area(finding)} (" in page.plain
-    assert plan.review.next_due.isoformat() in page.plain
+        assert f"{health.area(finding, tr(plan))} (" in page.plain
+    assert tr(plan).date(plan.review.next_due) in page.plain
 
 
 @pytest.mark.parametrize("status", list(RestoreStatus))
@@ -389,8 +395,13 @@ def test_incident_timeline_shows_durations_and_action_states() -> None:
     incident = plan.incidents[0]
     text = " ".join(rendered_pages(plan)[f"incidents/{incident.id}/index.md"].plain.split())
     resolve = int(incident.time_to_resolve.total_seconds() // 60)
-    assert f"{resolve // 60} h {resolve % 60} min after detection" in text
-    assert incident.detected.strftime("%Y-%m-%d %H:%M") in text
+    hours = format_unit(resolve // 60, "duration-hour", length="short", locale="en")
+    minutes = format_unit(resolve % 60, "duration-minute", length="short", locale="en")
+    assert f"{hours} {minutes} after detection" in text
+    detected = incident.detected  # written without a zone: already the plan's local time
+    assert detected.tzinfo is None
+    assert format_date(detected, "medium", locale="en") in text
+    assert " ".join(format_time(detected, "short", locale="en").split()) in text
     for action in incident.actions:
         state = "done" if action.is_done else "overdue" if action.overdue else "open"
         assert re.search(rf"{state}[^.]*{re.escape(action.do)}", text), action

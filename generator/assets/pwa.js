@@ -8,35 +8,46 @@
   const scope = new URL("./", document.currentScript.src);
   let offlineByCheck = false; // the last update check could not reach the site
 
+  /* ---- the plan's words (catalog sections banner and script, see generator/i18n.py) ---- */
+
+  const wordsBlock = document.getElementById("rp-words");
+  const WORDS = wordsBlock ? JSON.parse(wordsBlock.textContent) : {};
+  const LANGUAGE = document.getElementById("rp-freshness")?.dataset.language || "en";
+
+  /* A catalog entry with its {fields} filled in, as text (never HTML). */
+  function say(key, values = {}) {
+    return String(WORDS[key] || "").replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+  }
+
   /* ---- freshness: "Plan built 3 Nov 2026 — 22 days ago" ---- */
 
-  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function dateFormat(options, timeZone) {
+    try {
+      return new Intl.DateTimeFormat(LANGUAGE, { ...options, timeZone: timeZone || undefined });
+    } catch (error) {
+      return new Intl.DateTimeFormat(LANGUAGE, options); // a time zone this browser lacks
+    }
+  }
 
   /* The calendar date of `date` in the plan's time zone, as [year, month, day]. */
   function dateIn(date, timeZone) {
-    const options = { day: "numeric", month: "numeric", year: "numeric" };
-    let format;
-    try {
-      format = new Intl.DateTimeFormat("en-GB", { ...options, timeZone: timeZone || undefined });
-    } catch (error) {
-      format = new Intl.DateTimeFormat("en-GB", options); // a time zone this browser lacks
-    }
+    const format = dateFormat({ day: "numeric", month: "numeric", year: "numeric", numberingSystem: "latn" }, timeZone);
     const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
     return [Number(part.year), Number(part.month), Number(part.day)];
   }
 
-  /* "3 Nov 2026" (month names fixed here, not left to the browser's locale data). */
+  /* "3 Nov 2026", "3. nov. 2026": the plan's language, the day of [year, month, day]. */
   function formatDate([year, month, day]) {
-    return `${day} ${MONTHS[month - 1]} ${year}`;
+    return dateFormat({ dateStyle: "medium" }, "UTC").format(new Date(Date.UTC(year, month - 1, day)));
   }
 
   function isoDate([year, month, day]) {
     return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
   }
 
+  /* "today", "yesterday", "22 days ago", in the plan's language. */
   function ago(days) {
-    if (days <= 0) return "today";
-    return days === 1 ? "1 day ago" : `${days} days ago`;
+    return new Intl.RelativeTimeFormat(LANGUAGE, { numeric: "auto" }).format(-Math.max(days, 0), "day");
   }
 
   function renderFreshness() {
@@ -54,12 +65,12 @@
     const offline = !navigator.onLine || offlineByCheck;
 
     const notes = [];
-    if (stale) notes.push(`This copy is more than ${staleAfter} days old and may be out of date.`);
-    if (reviewOverdue) notes.push(`The plan's review was due on ${formatDate(due.split("-").map(Number))}.`);
+    if (stale) notes.push(say("stale", { days: staleAfter }));
+    if (reviewOverdue) notes.push(say("review_due", { date: formatDate(due.split("-").map(Number)) }));
 
     banner.querySelector("[data-rp-date]").textContent = formatDate(dateIn(built, timeZone));
     banner.querySelector("[data-rp-age]").textContent = ` — ${ago(days)}`;
-    banner.querySelector("[data-rp-offline]").textContent = offline ? " · offline copy" : "";
+    banner.querySelector("[data-rp-offline]").textContent = offline ? say("offline") : "";
     banner.querySelector("[data-rp-notes]").textContent = notes.length ? ` ${notes.join(" ")}` : "";
     banner.classList.toggle("rp-freshness--warning", stale || reviewOverdue);
     // Material's warning banner: dark text on light yellow in both colour schemes (WCAG AAA).
@@ -78,14 +89,14 @@
     if (!prompt || prompt.childElementCount) return;
     const button = document.createElement("button");
     button.type = "button";
-    button.textContent = "Reload";
+    button.textContent = say("reload");
     button.addEventListener("click", () => {
       reloading = true;
       button.disabled = true;
       if (worker) worker.postMessage("SKIP_WAITING"); // the page reloads on controllerchange
       else window.location.reload(); // another tab already switched to the new version
     });
-    prompt.append("A newer version of the plan is available — ", button);
+    prompt.append(say("update"), button);
   }
 
   function watch(registration) {

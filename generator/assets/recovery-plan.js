@@ -42,6 +42,34 @@
     return pad(date.getHours()) + ":" + pad(date.getMinutes());
   }
 
+  /* The plan's words (the JSON block written by the page template; see generator/i18n.py). */
+  var WORDS = (function () {
+    var block = document.getElementById("rp-words");
+    try {
+      return block ? JSON.parse(block.textContent) : {};
+    } catch (e) {
+      return {};
+    }
+  })();
+
+  /* A catalog entry with its {fields} filled in, as text (never HTML). */
+  function say(key, values) {
+    return String(WORDS[key] || "").replace(/\{(\w+)\}/g, function (_, name) {
+      return values && name in values ? String(values[name]) : "";
+    });
+  }
+
+  /* "09:40", "9:40 AM": a time of day in the plan's language. */
+  function clock(date) {
+    var banner = document.getElementById("rp-freshness");
+    var language = (banner && banner.getAttribute("data-language")) || "en";
+    try {
+      return new Intl.DateTimeFormat(language, { timeStyle: "short" }).format(date);
+    } catch (e) {
+      return hhmm(date);
+    }
+  }
+
   /* ---- Checklists: data-rp-checklist="<scenario id>:<hash of its steps>" ---- */
 
   function initChecklist(list) {
@@ -67,12 +95,14 @@
         var label = step.querySelector("[data-rp-done-at]");
         box.checked = Boolean(at);
         step.classList.toggle("rp-step--done", Boolean(at));
-        if (label) label.textContent = at ? "at " + hhmm(new Date(at)) : "";
+        if (label) label.textContent = at ? say("done_at", { time: clock(new Date(at)) }) : "";
         if (at) done += 1;
       });
       if (progress) {
-        progress.textContent =
-          done + " of " + boxes.length + " steps done" + (done === boxes.length ? ": all done." : ".");
+        progress.textContent = say(done === boxes.length ? "all_done" : "progress", {
+          done: done,
+          total: boxes.length
+        });
       }
     }
 
@@ -87,7 +117,7 @@
     });
     document.querySelectorAll("[data-rp-reset]").forEach(function (button) {
       button.addEventListener("click", function () {
-        if (!window.confirm("Clear all ticks on this page?")) return;
+        if (!window.confirm(say("confirm_clear"))) return;
         ticks = {};
         write(key, null);
         show();
@@ -130,8 +160,11 @@
       fields.next_update.value = hhmm(at);
     }
 
+    /* The same placeholders and blanks as generator/pages/messages.py (data-blanks). */
+    var placeholder = new RegExp("\\{(organisation|" + Object.keys(blanks).join("|") + ")\\}", "g");
+
     function fill(template) {
-      return template.replace(/\{(organisation|time|eta|status|next_update|system)\}/g, function (_, name) {
+      return template.replace(placeholder, function (_, name) {
         if (name === "organisation") return organisation;
         var value = fields[name] ? fields[name].value.trim() : "";
         return value || blanks[name];
@@ -176,12 +209,13 @@
   /* ---- Copy buttons ---- */
 
   function initCopy(button) {
+    var label = button.textContent;
     button.addEventListener("click", function () {
       var text = button.closest(".rp-message").querySelector("[data-rp-template]").textContent;
       function copied() {
-        button.textContent = "Copied";
+        button.textContent = say("copied");
         window.setTimeout(function () {
-          button.textContent = "Copy";
+          button.textContent = label;
         }, 2000);
       }
       function fallback() {

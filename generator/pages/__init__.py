@@ -24,7 +24,8 @@ from generator.pages import (
     systems,
     vcard,
 )
-from generator.pages.html import Linker, attr, incident_page, scenario_page, system_page
+from generator.pages.html import Linker, attr, incident_page, scenario_page, system_page, tr
+from generator.pages.messages import labels
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 CSS = "assets/recovery-plan.css"
@@ -40,26 +41,27 @@ def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
 
     Titles are HTML (as MkDocs themes treat them), so plan text in them is escaped.
     """
-    nav: list[Any] = [{"Start here": home.PAGE}]
+    t = tr(plan)
+    nav: list[Any] = [{t("nav.start_here"): home.PAGE}]
     if _long(plan.scenarios):
-        nav.append({"Scenarios": scenarios.INDEX})
+        nav.append({t("nav.scenarios"): scenarios.INDEX})
     elif plan.scenarios:
-        nav.append({"Scenarios": [{attr(s.title): scenario_page(s.id)} for s in plan.scenarios]})
+        nav.append({t("nav.scenarios"): [{attr(s.title): scenario_page(s.id)} for s in plan.scenarios]})
     listed = [] if _long(plan.systems) else plan.recovery_order
     nav.append(
-        {"Systems": [{"Overview": systems.PAGE}]
+        {t("nav.systems"): [{t("nav.overview"): systems.PAGE}]
          + [{attr(s.name): system_page(s.id)} for s in listed]}
     )
-    nav += [{"Contacts": contacts.PAGE}, {"Communications": communications.PAGE}]
+    nav += [{t("nav.contacts"): contacts.PAGE}, {t("nav.communications"): communications.PAGE}]
     generated = set(render_paths(plan))
     nav += [page for page in author_pages or [] if page not in generated]
     listed = [] if _long(plan.incidents) else plan.incidents
     nav.append(
-        {"Past incidents": [{"All incidents": incidents.PAGE}]
+        {t("nav.incidents"): [{t("nav.all_incidents"): incidents.PAGE}]
          + [{attr(i.title): incident_page(i.id)} for i in listed]
-         + [{"Blank review template": incidents.TEMPLATE_PAGE}]}
+         + [{t("nav.review_template"): incidents.TEMPLATE_PAGE}]}
     )
-    nav.append({"Plan health": health.PAGE})
+    nav.append({t("nav.health"): health.PAGE})
     return nav
 
 
@@ -93,7 +95,13 @@ def template_context(plan: Plan) -> dict[str, Any]:
     - ``stale_after_days``: int, the age past which an offline copy warns that it may be old
     - ``plan_hash``: 12 hex digits that change whenever the plan's content changes
     - ``warnings``: int, the number of validation warnings (shown on Plan health)
+    - ``language``: BCP 47 tag of the plan's language; ``direction``: "ltr" or "rtl"
+    - ``built_label``: "Plan built {date}" split around the date: [before, after]; ``built_date``:
+      the build day in the plan's locale and timezone
+    - ``words``: the page scripts' words (catalog sections ``banner`` and ``script``) and
+      ``placeholders`` (placeholder -> its blank), for the JSON block the scripts read
     """
+    t = tr(plan)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     built = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return {
@@ -107,6 +115,11 @@ def template_context(plan: Plan) -> dict[str, Any]:
         "stale_after_days": plan.site.stale_after_days,
         "plan_hash": plan_hash(plan),
         "warnings": len(plan.warnings),
+        "language": plan.site.language,
+        "direction": t.direction,
+        "built_label": str(t.words["banner.built"]).split("{date}", 1),
+        "built_date": t.date(built.astimezone(t.timezone)),
+        "words": {**t.section("banner"), **t.section("script"), "placeholders": labels(t)},
     }
 
 
@@ -144,7 +157,7 @@ def render(plan: Plan, *, directory_urls: bool = True) -> dict[str, str]:
         contacts.PAGE: contacts.render(plan, at(contacts.PAGE)),
         communications.PAGE: communications.render(plan, at(communications.PAGE)),
         incidents.PAGE: incidents.render_index(plan, at(incidents.PAGE)),
-        incidents.TEMPLATE_PAGE: incidents.render_template(at(incidents.TEMPLATE_PAGE)),
+        incidents.TEMPLATE_PAGE: incidents.render_template(plan, at(incidents.TEMPLATE_PAGE)),
         health.PAGE: health.render(plan, at(health.PAGE)),
     }
     if _long(plan.scenarios):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.i18n import Translator
 from generator.model import Contact, Plan
 from generator.pages.html import (
     Linker,
@@ -10,8 +11,10 @@ from generator.pages.html import (
     contact_anchor,
     day,
     heading,
+    role_name,
     sla_promise,
     text,
+    tr,
 )
 
 PAGE = "contacts/index.md"
@@ -23,17 +26,21 @@ def vcard_file(contact_id: str) -> str:
 
 
 def render(plan: Plan, link: Linker) -> str:
+    t = tr(plan)
     roles: dict[str, list[str]] = {}
     for role, contact_id in plan.roles.items():
-        roles.setdefault(contact_id, []).append(plan.role_label(role))
+        roles.setdefault(contact_id, []).append(role_name(plan, role))
+    file_name = t.plain("contacts.all_file", organisation=plan.organisation)
     blocks = [
-        heading(1, "contacts", "Contacts"),
-        '<p class="rp-lead">Everyone the plan relies on. Tap a number to call it.</p>',
+        heading(1, "contacts", t("contacts.title")),
+        f'<p class="rp-lead">{t("contacts.lead")}</p>',
         f'<p><a class="rp-button" href="{link(ALL_VCARDS)}" '
-        f'download="{attr(plan.organisation)} contacts.vcf">Save all {len(plan.contacts)} '
-        "contacts to your phone</a></p>",
+        f'download="{attr(file_name)}.vcf">{t("contacts.save_all", len(plan.contacts))}</a></p>',
     ]
-    for anchor, title, group in (("people", "People", plan.people), ("vendors", "Vendors", plan.vendors)):
+    for anchor, title, group in (
+        ("people", t("contacts.people"), plan.people),
+        ("vendors", t("contacts.vendors"), plan.vendors),
+    ):
         if group:
             blocks.append(heading(2, anchor, title))
             blocks += [_card(plan, c, roles.get(c.id, []), link) for c in group]
@@ -41,22 +48,23 @@ def render(plan: Plan, link: Linker) -> str:
 
 
 def _card(plan: Plan, contact: Contact, roles: list[str], link: Linker) -> str:
+    t = tr(plan)
     lines = []
     about = [text(contact.provides) if contact.provides else text(contact.role)]
     if contact.provides and contact.role:
         about.append(text(contact.role))
     if roles:
-        about.append("In this plan: " + ", ".join(text(r) for r in roles))
+        about.append(t("contacts.in_plan", roles=", ".join(text(r) for r in roles)))
     lines += [f"<p>{a}</p>" for a in about if a]
     if contact.account:
-        lines.append(f"<p><strong>Account:</strong> {text(contact.account)}</p>")
-    if promise := sla_promise(contact.sla):
-        lines.append(f"<p><strong>Service level:</strong> {promise}</p>")
-    lines.append(call_buttons(contact, sms=not contact.is_vendor))
+        lines.append(f"<p><strong>{t('common.account')}</strong> {text(contact.account)}</p>")
+    if promise := sla_promise(contact.sla, t):
+        lines.append(f"<p><strong>{t('common.service_level')}</strong> {promise}</p>")
+    lines.append(call_buttons(contact, t, sms=not contact.is_vendor))
     if contact.email:
         lines.append(
             f'<p><a class="rp-button rp-button--secondary" href="mailto:{attr(contact.email)}">'
-            f'Email <span class="rp-num">{text(contact.email)}</span></a></p>'
+            f'{t("common.email")} <span class="rp-num">{text(contact.email)}</span></a></p>'
         )
     if contact.escalation:
         chain = "".join(
@@ -64,26 +72,24 @@ def _card(plan: Plan, contact: Contact, roles: list[str], link: Linker) -> str:
             for e in contact.escalation
             if e in plan.contacts
         )
-        lines.append(f'<p>No answer? Escalate, in this order:</p><ol class="rp-list">{chain}</ol>')
+        lines.append(f'<p>{t("contacts.escalate")}</p><ol class="rp-list">{chain}</ol>')
     if contact.notes:
         lines.append(f"<p>{text(contact.notes)}</p>")
-    lines.append(_verified(contact))
+    lines.append(_verified(contact, t))
     lines.append(
         f'<p data-search-exclude><a href="{link(vcard_file(contact.id))}" '
         f'download="{attr(contact.id)}.vcf">'
-        f"Save {text(contact.name)} to your phone (vCard)</a></p>"
+        f"{t('contacts.save_one', name=text(contact.name))}</a></p>"
     )
     return heading(3, contact_anchor(contact.id), text(contact.name)) + "\n\n" + (
         f'<div class="rp-card rp-contact">{"".join(lines)}</div>'
     )
 
 
-def _verified(contact: Contact) -> str:
+def _verified(contact: Contact, t: Translator) -> str:
     if contact.verified is None:
-        return '<p class="rp-stale"><strong>These details have never been checked.</strong></p>'
+        return f'<p class="rp-stale"><strong>{t("contacts.never_checked")}</strong></p>'
+    checked = day(contact.verified, t)
     if contact.stale:
-        return (
-            f'<p class="rp-stale"><strong>Last checked {day(contact.verified)}: overdue for a '
-            "check, the details may be out of date.</strong></p>"
-        )
-    return f'<p class="rp-muted">Details checked {day(contact.verified)}</p>'
+        return f'<p class="rp-stale"><strong>{t("contacts.overdue", date=checked)}</strong></p>'
+    return f'<p class="rp-muted">{t("contacts.checked", date=checked)}</p>'

@@ -13,26 +13,29 @@ import posixpath
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
+from generator.i18n import Translator, translator
 from generator.model import SLA, Contact, Phone, Plan, RestoreStatus, Step
-from generator.values import human_duration
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-PHONE_LABELS = {
-    "mobile": "mobile",
-    "work": "work",
-    "home": "home",
-    "fax": "fax",
-    "24x7": "24/7",
-    "other": "phone",
-}
 
 CONTACTS_PAGE = "contacts/index.md"
 COMMUNICATIONS_PAGE = "communications.md"
 SYSTEMS_PAGE = "systems/index.md"
 
+
+
+def tr(plan: Plan) -> Translator:
+    """The words and date formats of the plan's language, in its timezone."""
+    return translator(plan.site.language, plan.site.timezone)
+
+
+def role_name(plan: Plan, who: str) -> str:
+    """A role's label in the plan's language ("Incident lead"); "" for a contact id."""
+    if who not in plan.roles:
+        return ""
+    t = tr(plan)
+    return t.plain(f"roles.{who}") if f"roles.{who}" in t.words else plan.role_label(who)
 
 
 def text(value: object) -> str:
@@ -93,27 +96,26 @@ class Linker:
         return attr(rel + query + (f"#{anchor}" if anchor else ""))
 
 
-def sla_promise(sla: SLA | None) -> str:
+def sla_promise(sla: SLA | None, t: Translator) -> str:
     """"calls back within 30 min and restores within 8 h." for a vendor's SLA; "" without one."""
     promised = []
     if sla and sla.callback:
-        promised.append(f"calls back within {human_duration(sla.callback)}")
+        promised.append(t("common.calls_back", duration=text(t.duration(sla.callback))))
     if sla and sla.restore:
-        promised.append(f"restores within {human_duration(sla.restore)}")
-    return " and ".join(promised) + "." if promised else ""
+        promised.append(t("common.restores", duration=text(t.duration(sla.restore))))
+    if len(promised) == 2:
+        promised = [t("common.and", first=promised[0], second=promised[1])]
+    return t("common.promise", promises=promised[0]) if promised else ""
 
 
-def when(value: datetime | None, plan: Plan) -> str:
-    """A date and time as `2026-06-03 09:10`, in the plan's timezone when it carries one."""
-    if value is None:
-        return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(ZoneInfo(plan.site.timezone))
-    return value.strftime("%Y-%m-%d %H:%M")
+def when(value: datetime | None, t: Translator) -> str:
+    """A date and time in the plan's locale and timezone (when the value carries one)."""
+    return text(t.datetime(value))
 
 
-def day(value: date | None) -> str:
-    return value.isoformat() if value else ""
+def day(value: date | None, t: Translator) -> str:
+    """A date in the plan's locale ("1 Dec 2026", "1. des. 2026")."""
+    return text(t.date(value))
 
 
 def front_matter(title: str) -> str:
@@ -130,52 +132,51 @@ def heading(level: int, anchor: str, content: str) -> str:
 def person(plan: Plan, who: str, link: Linker) -> str:
     """ "Incident lead: Priya Raman" (linked to the contact card) for a contact id or role."""
     contact = plan.person(who)
-    role = plan.role_label(who)
+    role = role_name(plan, who)
     if contact is None:
         return text(role or who)
     name = f'<a href="{link(CONTACTS_PAGE, contact_anchor(contact.id))}">{text(contact.name)}</a>'
     return f"{text(role)}: {name}" if role else name
 
 
-def call_buttons(contact: Contact, *, sms: bool = False) -> str:
+def call_buttons(contact: Contact, t: Translator, *, sms: bool = False) -> str:
     """Big tap-to-call buttons for every phone of a contact (and text buttons for mobiles)."""
-    links = [_call_link(contact, phone) for phone in contact.phones if phone.label != "fax"]
+    links = [_call_link(contact, phone, t) for phone in contact.phones if phone.label != "fax"]
     if sms:
         links += [
             f'<a class="rp-button rp-button--secondary" href="sms:{attr(phone.e164)}">'
-            f"Text {text(contact.name)} <span class=\"rp-num\">{text(phone.display)}</span></a>"
+            f"{t('common.text_name', name=text(contact.name))} "
+            f'<span class="rp-num">{text(phone.display)}</span></a>'
             for phone in contact.phones
             if phone.can_text
         ]
     return f'<div class="rp-calls">{"".join(links)}</div>' if links else ""
 
 
-def _call_link(contact: Contact, phone: Phone) -> str:
-    label = PHONE_LABELS.get(phone.label, phone.label)
+def phone_label(label: str, t: Translator) -> str:
+    """A phone's label in the plan's language ("mobile", "24/7")."""
+    return t(f"phone.{label}") if f"phone.{label}" in t.words else text(label)
+
+
+def _call_link(contact: Contact, phone: Phone, t: Translator) -> str:
     return (
         f'<a class="rp-call" href="{attr(phone.tel_uri)}">'
-        f'<span class="rp-call__text"><span class="rp-call__who">Call {text(contact.name)}'
-        f'</span> <span class="rp-call__num">{text(label)} <span class="rp-nowrap">'
-        f"{text(phone.display)}</span>{_ext(phone)}</span></span></a>"
+        f'<span class="rp-call__text"><span class="rp-call__who">'
+        f"{t('common.call_name', name=text(contact.name))}"
+        f'</span> <span class="rp-call__num">{phone_label(phone.label, t)} <span class="rp-nowrap">'
+        f"{text(phone.display)}</span>{_ext(phone, t)}</span></span></a>"
     )
 
 
-def _ext(phone: Phone) -> str:
-    return f' <span class="rp-nowrap">ext. {text(phone.ext)}</span>' if phone.ext else ""
+def _ext(phone: Phone, t: Translator) -> str:
+    ext = t("common.ext", ext=text(phone.ext))
+    return f' <span class="rp-nowrap">{ext}</span>' if phone.ext else ""
 
 
-STATUS_TEXT = {
-    RestoreStatus.TESTED: "Restore tested",
-    RestoreStatus.STALE: "Restore test overdue",
-    RestoreStatus.FAILED: "Restore test failed",
-    RestoreStatus.NEVER: "Never restore-tested",
-    RestoreStatus.NO_BACKUP: "No backup",
-}
-
-
-def status_badge(status: RestoreStatus) -> str:
+def status_badge(status: RestoreStatus, t: Translator) -> str:
     css = status.value.replace(" ", "-")
-    return f'<span class="rp-badge rp-badge--{css}">{STATUS_TEXT[status]}</span>'
+    words = t("status." + status.value.replace(" ", "_"))
+    return f'<span class="rp-badge rp-badge--{css}">{words}</span>'
 
 
 def steps(plan: Plan, items: list[Step], link: Linker, *, checklist: str = "") -> str:
@@ -183,27 +184,30 @@ def steps(plan: Plan, items: list[Step], link: Linker, *, checklist: str = "") -
 
     `checklist` is the localStorage key prefix of the page's ticks (see recovery-plan.js).
     """
+    t = tr(plan)
     out = []
     for index, step in enumerate(items):
         number = index + 1
         parts = [f'<p class="rp-step__do">{text(step.do)}</p>']
         if step.who:
             who = person(plan, step.who, link)
-            parts.append(f'<p class="rp-step__who"><strong>Who:</strong> {who}</p>')
+            parts.append(f'<p class="rp-step__who"><strong>{t("common.who")}</strong> {who}</p>')
         if step.call:
             call = person(plan, step.call, link)
-            parts.append(f'<p class="rp-step__call"><strong>Call:</strong> {call}</p>')
+            parts.append(f'<p class="rp-step__call"><strong>{t("common.call")}</strong> {call}</p>')
             contact = plan.person(step.call)
             if contact is not None:
-                parts.append(call_buttons(contact))
+                parts.append(call_buttons(contact, t))
         if step.expect:
-            parts.append(f'<p class="rp-step__expect"><strong>Expect:</strong> {text(step.expect)}</p>')
+            parts.append(
+                f'<p class="rp-step__expect"><strong>{t("common.expect")}</strong> {text(step.expect)}</p>')
         if step.if_not:
-            parts.append(f'<p class="rp-step__ifnot"><strong>If not:</strong> {text(step.if_not)}</p>')
+            parts.append(
+                f'<p class="rp-step__ifnot"><strong>{t("common.if_not")}</strong> {text(step.if_not)}</p>')
         if checklist:
             parts.append(
                 f'<label class="rp-done" data-search-exclude><input type="checkbox" class="rp-check" '
-                f'data-rp-step="{index}"> <span>Step {number} done</span> '
+                f'data-rp-step="{index}"> <span>{t("common.step_done", number=number)}</span> '
                 '<span class="rp-done__at" data-rp-done-at></span></label>'
             )
         out.append(f'<li class="rp-step" id="step-{number}">{"".join(parts)}</li>')

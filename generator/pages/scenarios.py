@@ -15,6 +15,7 @@ from generator.pages.html import (
     steps,
     system_page,
     text,
+    tr,
 )
 from generator.pages.messages import fill
 
@@ -22,9 +23,10 @@ INDEX = "scenarios/index.md"  # only for plans with too many scenarios to list i
 
 
 def render_index(plan: Plan, link: Linker) -> str:
+    t = tr(plan)
     return (
-        heading(1, "scenarios", "Scenarios")
-        + "\n\n<p class=\"rp-lead\">Pick what is happening.</p>\n\n"
+        heading(1, "scenarios", t("scenarios.title"))
+        + f'\n\n<p class="rp-lead">{t("scenarios.pick")}</p>\n\n'
         + scenario_buttons(plan, link)
         + "\n"
     )
@@ -53,21 +55,22 @@ def checklist_key(scenario: Scenario) -> str:
 
 
 def render(plan: Plan, scenario: Scenario, link: Linker) -> str:
+    t = tr(plan)
     blocks = [front_matter(scenario.title), heading(1, "scenario", text(scenario.title))]
     if scenario.summary:
         blocks.append(f'<p class="rp-lead">{text(scenario.summary)}</p>')
     affected = [plan.systems[s] for s in scenario.affects if s in plan.systems]
     if affected:
         names = ", ".join(f'<a href="{link(system_page(s.id))}">{text(s.name)}</a>' for s in affected)
-        blocks.append(f"<p><strong>Affects:</strong> {names}</p>")
+        blocks.append(f"<p><strong>{t('scenarios.affects')}</strong> {names}</p>")
     blocks += [
-        heading(2, "steps", "Steps"),
-        f'<p class="rp-progress" data-rp-progress aria-live="polite">{len(scenario.steps)} steps</p>',
-        "<p>Tick each step when it is done: the ticks stay on this phone or computer, even if "
-        "you close the page.</p>",
+        heading(2, "steps", t("scenarios.steps")),
+        f'<p class="rp-progress" data-rp-progress aria-live="polite">'
+        f'{t("scenarios.step_count", len(scenario.steps))}</p>',
+        f"<p>{t('scenarios.tick_help')}</p>",
         steps(plan, scenario.steps, link, checklist=checklist_key(scenario)),
         '<p><button type="button" class="rp-button rp-button--secondary" data-rp-reset>'
-        "Clear all ticks</button></p>",
+        f"{t('scenarios.clear')}</button></p>",
     ]
     blocks += _notify(plan, scenario, [s.name for s in affected], link)
     return "\n\n".join(blocks) + "\n"
@@ -80,15 +83,17 @@ def _notify(plan: Plan, scenario: Scenario, systems: list[str], link: Linker) ->
         return []
     system = ", ".join(systems)
     query = f"?system={quote(system)}" if system else ""
+    t = tr(plan)
     items = []
     for audience in audiences:
-        message = fill(audience.templates["initial"], plan.organisation, system=system)
+        message = fill(audience.templates["initial"], plan.organisation, t, system=system)
         compose = link(COMMUNICATIONS_PAGE, f"audience-{audience.id}", query)
         items.append(
             f'<li><p><strong>{text(audience.name)}</strong> <span class="rp-muted">'
             f"({text(audience.channel)})</span></p>"
             f'<blockquote class="rp-quote">{text(message)}</blockquote>'
             f'<p><a class="rp-button rp-button--secondary" href="{compose}">'
-            f"Write and send to {text(audience.name)}</a></p></li>"
+            f"{t('scenarios.write_to', name=text(audience.name))}</a></p></li>"
         )
-    return [heading(2, "tell-people", "Tell people"), f'<ul class="rp-notify">{"".join(items)}</ul>']
+    return [heading(2, "tell-people", t("scenarios.tell_people")),
+            f'<ul class="rp-notify">{"".join(items)}</ul>']

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.i18n import Translator
 from generator.model import Plan, RestoreStatus, Scenario, System
 from generator.pages.html import (
     CONTACTS_PAGE,
@@ -18,15 +19,17 @@ from generator.pages.html import (
     steps,
     system_page,
     text,
+    tr,
 )
-from generator.values import human_duration as duration
 
 PAGE = "systems/index.md"
 _RESULT_BADGE = {"pass": "tested", "partial": "stale", "fail": "failed"}
-_COLUMNS = ("Order", "System", "Tier", "Owner", "RTO", "RPO", "Backup")
+_COLUMNS = ("order", "system", "tier", "owner", "rto", "rpo", "backup")  # systems.col_*
 
 
 def render_overview(plan: Plan, link: Linker) -> str:
+    t = tr(plan)
+    columns = [t(f"systems.col_{c}") for c in _COLUMNS]
     rows = []
     for number, s in enumerate(plan.recovery_order, start=1):
         cells = (
@@ -34,46 +37,46 @@ def render_overview(plan: Plan, link: Linker) -> str:
             f'<a href="{link(system_page(s.id))}">{text(s.name)}</a>',
             str(s.tier),
             person(plan, s.owner, link),
-            duration(s.rto) or "–",
-            duration(s.rpo) or "–",
-            status_badge(s.restore_status),
+            text(t.duration(s.rto)) or t("common.none"),
+            text(t.duration(s.rpo)) or t("common.none"),
+            status_badge(s.restore_status, t),
         )
         rows.append(
             "<tr>"
-            + "".join(f'<td data-label="{c}">{v}</td>' for c, v in zip(_COLUMNS, cells, strict=True))
+            + "".join(f'<td data-label="{c}">{v}</td>' for c, v in zip(columns, cells, strict=True))
             + "</tr>"
         )
-    head = "".join(f'<th scope="col">{c}</th>' for c in _COLUMNS)
+    head = "".join(f'<th scope="col">{c}</th>' for c in columns)
     return (
-        heading(1, "systems", "Systems")
-        + "\n\n<p class=\"rp-lead\">In recovery order: what other systems depend on comes first, "
-        "then tier 1 (restore first) to tier 4. RTO: how soon it must work again. RPO: how much "
-        "recent data may be lost.</p>\n\n"
+        heading(1, "systems", t("systems.title"))
+        + f'\n\n<p class="rp-lead">{t("systems.lead")}</p>\n\n'
         + f'<table class="rp-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>\n'
     )
 
 
 def render(plan: Plan, system: System, scenarios: list[Scenario], link: Linker) -> str:
+    t = tr(plan)
     blocks = [
         front_matter(system.name),
         heading(1, "system", text(system.name)),
-        f'<p>{status_badge(system.restore_status)} <span class="rp-tier">Tier {system.tier}</span></p>',
+        f'<p>{status_badge(system.restore_status, t)} '
+        f'<span class="rp-tier">{t("systems.tier", tier=system.tier)}</span></p>',
         _facts(plan, system, link),
     ]
     if system.vendor and system.vendor in plan.contacts:
-        blocks += [heading(2, "vendor", "Vendor"), _vendor(plan, system.vendor, link)]
+        blocks += [heading(2, "vendor", t("systems.vendor")), _vendor(plan, system.vendor, link)]
     if system.failover:
-        blocks += [heading(2, "failover", "Failover"), f"<p>{text(system.failover)}</p>"]
+        blocks += [heading(2, "failover", t("systems.failover")), f"<p>{text(system.failover)}</p>"]
     if system.recovery:
-        blocks += [heading(2, "recovery", "How to recover it"), steps(plan, system.recovery, link)]
-    blocks += [heading(2, "backup", "Backup"), _backup(plan, system, link)]
+        blocks += [heading(2, "recovery", t("systems.recover")), steps(plan, system.recovery, link)]
+    blocks += [heading(2, "backup", t("systems.backup")), _backup(plan, system, link)]
     if scenarios:
         items = "".join(
             f'<li><a href="{link(scenario_page(s.id))}">{text(s.title)}</a></li>' for s in scenarios
         )
-        blocks += [heading(2, "scenarios", "Scenarios"), f'<ul class="rp-list">{items}</ul>']
+        blocks += [heading(2, "scenarios", t("systems.scenarios")), f'<ul class="rp-list">{items}</ul>']
     if system.notes:
-        blocks += [heading(2, "notes", "Notes"), f"<p>{text(system.notes)}</p>"]
+        blocks += [heading(2, "notes", t("systems.notes")), f"<p>{text(system.notes)}</p>"]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -82,14 +85,15 @@ def _facts(plan: Plan, system: System, link: Linker) -> str:
         known = [plan.systems[i] for i in ids if i in plan.systems]
         return ", ".join(f'<a href="{link(system_page(s.id))}">{text(s.name)}</a>' for s in known)
 
-    facts = [("Owner", _who_with_calls(plan, system.owner, link))]
+    t = tr(plan)
+    facts = [(t("systems.owner"), _who_with_calls(plan, system.owner, link))]
     if system.alternate:
-        facts.append(("Alternate", _who_with_calls(plan, system.alternate, link)))
+        facts.append((t("systems.alternate"), _who_with_calls(plan, system.alternate, link)))
     facts += [
-        ("Recovery time objective (RTO)", duration(system.rto) or "Not set"),
-        ("Recovery point objective (RPO)", duration(system.rpo) or "Not set"),
-        ("Depends on", links(system.depends_on) or "Nothing else"),
-        ("Needed by", links(system.dependents) or "No other system"),
+        (t("systems.rto"), text(t.duration(system.rto)) or t("systems.not_set")),
+        (t("systems.rpo"), text(t.duration(system.rpo)) or t("systems.not_set")),
+        (t("systems.depends_on"), links(system.depends_on) or t("systems.nothing_else")),
+        (t("systems.needed_by"), links(system.dependents) or t("systems.no_other")),
     ]
     items = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts)
     return f'<dl class="rp-facts">{items}</dl>'
@@ -97,11 +101,12 @@ def _facts(plan: Plan, system: System, link: Linker) -> str:
 
 def _who_with_calls(plan: Plan, who: str, link: Linker) -> str:
     contact = plan.person(who)
-    buttons = call_buttons(contact) if contact else ""
+    buttons = call_buttons(contact, tr(plan)) if contact else ""
     return person(plan, who, link) + buttons
 
 
 def _vendor(plan: Plan, vendor_id: str, link: Linker) -> str:
+    t = tr(plan)
     vendor = plan.contacts[vendor_id]
     lines = [
         f'<p><a href="{link(CONTACTS_PAGE, contact_anchor(vendor.id))}">{text(vendor.name)}</a>'
@@ -109,53 +114,57 @@ def _vendor(plan: Plan, vendor_id: str, link: Linker) -> str:
         + "</p>"
     ]
     if vendor.account:
-        lines.append(f"<p><strong>Account:</strong> {text(vendor.account)}</p>")
-    if promise := sla_promise(vendor.sla):
-        lines.append(f"<p><strong>Service level:</strong> {promise}</p>")
-    lines.append(call_buttons(vendor))
+        lines.append(f"<p><strong>{t('common.account')}</strong> {text(vendor.account)}</p>")
+    if promise := sla_promise(vendor.sla, t):
+        lines.append(f"<p><strong>{t('common.service_level')}</strong> {promise}</p>")
+    lines.append(call_buttons(vendor, t))
     return f'<div class="rp-card">{"".join(lines)}</div>'
 
 
 def _backup(plan: Plan, system: System, link: Linker) -> str:
+    t = tr(plan)
     backup = system.backup
     if backup is None:
-        return "<p>This system has no backup.</p>"
-    out = [f"<p><strong>Method:</strong> {text(backup.method)}</p>", f"<p>{_status_text(plan, system)}</p>"]
+        return f"<p>{t('systems.no_backup')}</p>"
+    out = [
+        f"<p><strong>{t('systems.method')}</strong> {text(backup.method)}</p>",
+        f"<p>{_status_text(plan, system)}</p>",
+    ]
     if backup.restore_tests:
+        cols = {c: t(f"systems.col_{c}") for c in ("date", "result", "by", "took", "notes")}
         rows = "".join(
-            f'<tr><td data-label="Date">{day(t.date)}</td><td data-label="Result">'
-            f'<span class="rp-badge rp-badge--{_RESULT_BADGE.get(t.result, "failed")}">'
-            f"{text(t.result)}</span></td>"
-            f'<td data-label="By">{person(plan, t.by, link) if t.by else ""}</td>'
-            f'<td data-label="Took">{duration(t.duration)}</td>'
-            f'<td data-label="Notes">{text(t.notes)}</td></tr>'
-            for t in backup.restore_tests
+            f'<tr><td data-label="{cols["date"]}">{day(test.date, t)}</td>'
+            f'<td data-label="{cols["result"]}">'
+            f'<span class="rp-badge rp-badge--{_RESULT_BADGE.get(test.result, "failed")}">'
+            f"{_result(test.result, t)}</span></td>"
+            f'<td data-label="{cols["by"]}">{person(plan, test.by, link) if test.by else ""}</td>'
+            f'<td data-label="{cols["took"]}">{text(t.duration(test.duration))}</td>'
+            f'<td data-label="{cols["notes"]}">{text(test.notes)}</td></tr>'
+            for test in backup.restore_tests
         )
+        head = "".join(f'<th scope="col">{c}</th>' for c in cols.values())
         out.append(
-            '<table class="rp-table"><caption>Restore tests, newest first</caption><thead><tr>'
-            '<th scope="col">Date</th><th scope="col">Result</th><th scope="col">By</th>'
-            '<th scope="col">Took</th><th scope="col">Notes</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>"
+            f'<table class="rp-table"><caption>{t("systems.tests_caption")}</caption><thead><tr>'
+            f"{head}</tr></thead><tbody>{rows}</tbody></table>"
         )
     return "".join(out)
 
 
+def _result(result: str, t: Translator) -> str:
+    """A restore test's result ("pass", "partial", "fail") in the plan's language."""
+    return t(f"systems.result_{result}") if f"systems.result_{result}" in t.words else text(result)
+
+
 def _status_text(plan: Plan, system: System) -> str:
+    t = tr(plan)
     last = system.backup.last_test if system.backup else None
     if system.restore_status is RestoreStatus.NEVER or last is None:
-        return (
-            "<strong>This backup has never been test-restored.</strong> Nobody knows whether "
-            "it works: test it."
-        )
-    every = plan.review.restore_test_every_days
+        return f"<strong>{t('systems.never_tested')}</strong> {t('systems.never_tested_do')}"
+    on = day(last.date, t)
     if system.restore_status is RestoreStatus.STALE:
-        return (
-            f"<strong>The last restore test was on {day(last.date)}: more than {every} days "
-            "ago.</strong> Test-restore this backup soon."
-        )
+        every = plan.review.restore_test_every_days
+        return f"<strong>{t('systems.test_stale', date=on, days=every)}</strong> {t('systems.test_stale_do')}"
     if system.restore_status is RestoreStatus.FAILED:
-        return (
-            f"<strong>The last restore test, on {day(last.date)}, did not fully work "
-            f"({text(last.result)}).</strong> Do not rely on this backup until a test passes."
-        )
-    return f"The last restore test, on {day(last.date)}, worked."
+        failed = t("systems.test_failed", date=on, result=_result(last.result, t))
+        return f"<strong>{failed}</strong> {t('systems.test_failed_do')}"
+    return t("systems.test_ok", date=on)

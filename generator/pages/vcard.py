@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.model import Contact, Phone, Plan
-from generator.values import human_duration as duration
+from generator.pages.html import role_name, tr
 
 _TEL_TYPES = {
     "mobile": "CELL,VOICE",
@@ -63,7 +63,8 @@ def vcard(contact: Contact, plan: Plan) -> str:
     note = _note(contact, plan)
     if note:
         lines.append(f"NOTE:{escape(note)}")
-    lines += [f"CATEGORIES:{escape(plan.organisation)} recovery plan", "END:VCARD"]
+    category = tr(plan).plain("vcard.category", organisation=plan.organisation)
+    lines += [f"CATEGORIES:{escape(category)}", "END:VCARD"]
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
@@ -73,22 +74,23 @@ def vcards(plan: Plan) -> str:
 
 
 def _note(contact: Contact, plan: Plan) -> str:
+    t = tr(plan)
     parts = []
     if contact.provides:
-        parts.append(f"Provides: {contact.provides}.")
+        parts.append(t.plain("vcard.provides", text=contact.provides))
     if contact.account:
-        parts.append(f"Account: {contact.account}.")
+        parts.append(t.plain("vcard.account", text=contact.account))
     if contact.sla and contact.sla.callback:
-        parts.append(f"Calls back within {duration(contact.sla.callback)}.")
+        parts.append(t.plain("vcard.calls_back", duration=t.duration(contact.sla.callback)))
     if contact.sla and contact.sla.restore:
-        parts.append(f"Restores within {duration(contact.sla.restore)}.")
+        parts.append(t.plain("vcard.restores", duration=t.duration(contact.sla.restore)))
     for phone in contact.phones:
         if phone.ext:
-            parts.append(f"{phone.display}: extension {phone.ext}.")
+            parts.append(t.plain("vcard.extension", number=phone.display, ext=phone.ext))
     if contact.escalation:
         names = [plan.contacts[e].name for e in contact.escalation if e in plan.contacts]
-        parts.append("Escalation: " + ", then ".join(names) + ".")
-    roles = [plan.role_label(r) for r, cid in plan.roles.items() if cid == contact.id]
+        parts.append(t.plain("vcard.escalation", names=t.plain("vcard.then").join(names)))
+    roles = [role_name(plan, r) for r, cid in plan.roles.items() if cid == contact.id]
     if roles:
-        parts.append(f"{plan.organisation} recovery plan: {', '.join(roles)}.")
+        parts.append(t.plain("vcard.roles", organisation=plan.organisation, roles=", ".join(roles)))
     return " ".join(parts)
