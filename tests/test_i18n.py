@@ -263,7 +263,7 @@ def test_pages_in_the_browser(code: str, sites: dict[str, Path], browser) -> Non
                 problems[f"{path} banner"] = (banner, english)
             if overflow := page.evaluate(OVERFLOW_JS):
                 problems[f"{path} overflow"] = overflow
-            page.add_script_tag(path=str(script))
+            page.evaluate(script.read_text(encoding="utf-8"))  # past the CSP, as a tester does
             if violations := page.evaluate(RUN_AXE, WCAG_TAGS):
                 problems[f"{path} axe"] = violations
             if code == "ar":
