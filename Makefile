@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
+# two test processes (the machine's cores); each test file stays in one, so its shared builds are made once
+PYTEST_ARGS ?= -n 2 --dist loadfile
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test serve validate publish bench lint clean
