@@ -156,8 +156,9 @@ def page_count(pdf: Path | bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf).pages)
 
 
-def pdf_text(pdf: Path) -> str:
-    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+def pdf_text(pdf: Path, *options: str) -> str:
+    done = subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True,
+                          check=True)
     return done.stdout
 
 

@@ -6,6 +6,7 @@ built once for this module, then broken to check that a failed build changes not
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -348,6 +349,10 @@ def test_markup_in_every_text_field_shows_as_text(browser, hostile) -> None:
 def test_a_failed_build_leaves_the_old_site_byte_identical(hostile) -> None:
     project, site = hostile
     before = snapshot(site)
+    for n in range(3):  # more than two pages that must be printed: the sheet fails the build
+        steps = [{"do": "Read every label in the comms cabinet aloud and write it in the log."}] * 40
+        (project / "plans" / "scenarios" / f"zz-long-{n}.yaml").write_text(json.dumps(
+            {"title": f"Long scenario {n}", "on_paper": True, "steps": steps}), encoding="utf-8")
     late = build(project, site)  # with the sheet: fails after MkDocs has written every page
     assert late.returncode == 1, late.stdout + late.stderr
     assert "error" in late.stdout + late.stderr
