@@ -194,12 +194,9 @@ def english_pieces(code: str, prefix: str = "") -> list[str]:
 
 
 def site_pages(site: Path) -> list[Path]:
-    """The tool's pages: every HTML page but the authors' own and the printed sheet."""
+    """The tool's pages: every HTML page but the authors' own (the printed sheet included)."""
     own = {p.stem for p in ROOT.joinpath("plans", "pages").glob("*.md")}
-    return [
-        p for p in sorted(site.rglob("*.html"))
-        if p.parent.name not in own and p.relative_to(site).parts[0] != "print"
-    ]
+    return [p for p in sorted(site.rglob("*.html")) if p.parent.name not in own]
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
