@@ -27,7 +27,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from generator import lifetime, qr
+from generator import i18n, lifetime, qr
+from generator.i18n import Translator
 from generator.loader import shown_path
 from generator.model import (
     Audience,
@@ -41,7 +42,6 @@ from generator.model import (
     Step,
     System,
 )
-from generator.values import human_duration as duration
 
 PAPERS = {"A4": "A4 portrait", "Letter": "letter portrait"}  # plan.site.paper -> CSS page size
 PAGE_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}  # width, height
@@ -55,102 +55,6 @@ CAPS = {"scenarios": 24, "vendors": 40, "systems": 60, "contacts": 40}  # most i
 LINE_PX = 8 * 1.2 * 96 / 72  # one line of the smallest text (8 pt x 1.2): the unit of "lines over"
 HERE = Path(__file__).parent
 MM_PX = 96 / 25.4
-
-# Every word the sheet prints, in one place (named placeholders), for a later translation.
-SHEET_WORDS = {
-    "title": "{organisation}: recovery plan, printed sheet",
-    "screen_download": "Print this page, or download the sheet:",
-    "screen_pdf": "PDF, {paper}",
-    "screen_back": "Back to the live plan",
-    "subtitle": "Recovery plan: what to do when IT stops working",
-    "built": "Printed sheet built",
-    "reviewed": "Plan reviewed",
-    "reviewed_by": "by {name}",
-    "next_review": "next review due",
-    "overdue": "overdue",
-    "live_plan": "Live plan:",
-    "scan_live": "Scan: open the live plan",
-    "scan_live_more": "on a phone (newer than this paper).",
-    "also_on_site": "Also on the site: {items}.",
-    "count_scenarios": "{n} scenarios",
-    "count_scenario": "{n} scenario",
-    "count_systems": "{n} systems",
-    "count_system": "{n} system",
-    "count_vendors": "{n} vendors",
-    "count_vendor": "{n} vendor",
-    "count_contacts": "{n} contacts",
-    "count_contact": "{n} contact",
-    "the_message": "the message template",
-    "who_leads": "Who leads, and who to call",
-    "role": "Role",
-    "name": "Name",
-    "phone": "Phone",
-    "scan_call": "Scan to call {who}",
-    "the_incident_lead": "the incident lead",
-    "fault_line": "24x7 fault line, {system}",
-    "support_line": "support line, {system}",
-    "first_ten": "First ten minutes",
-    "how_big": "Find out how big it is",
-    "have_ready": "Have this ready when you call a provider",
-    "what_to_expect": "What to expect:",
-    "when_this_happens": "When this happens",
-    "scan_scenario": "Scan:",
-    "scan_scenario_more": "this scenario on the live plan",
-    "call": "Call",
-    "expect": "Expect:",
-    "if_not": "If not:",
-    "key_vendors": "Key vendors",
-    "vendor": "Vendor",
-    "account": "Account",
-    "promises": "Promises",
-    "escalate_to": "Escalate to",
-    "calls_back": "calls back {time}",
-    "fixes": "fixes {time}",
-    "recovery_order": "Recovery order",
-    "system": "System",
-    "tier": "Tier",
-    "owner": "Owner",
-    "alternate": "Alternate",
-    "supported_by": "Supported by",
-    "back_within": "Back within",
-    "tier_short": "tier {tier}",
-    "other_contacts": "Other contacts",
-    "what_to_tell": "What to tell {audience}",
-    "what_to_tell_clients": "What to tell clients",
-    "tell_them": "Tell them {how}.",
-    "by_sms": "by text message",
-    "by_email": "by email",
-    "by_phone": "by phone",
-    "update_every": "Send an update at least every {every}.",
-    "footer": "The live plan, always newer than this paper:",
-    "page_of": "Page {page} of {pages}",
-    "restore_failed": "Check: the last restore test ({date}) was {result}; the backup may not restore.",
-    "restore_stale": "Check: the backup was last restore-tested on {date}, more than {days} days ago.",
-    "restore_never": "Check: the backup has never been restore-tested.",
-    "contact_checked": "Check: details last checked {date}; they may be out of date.",
-    "contact_never_checked": "Check: details never checked; they may be out of date.",
-    "ph_time": "time",
-    "ph_eta": "expected time",
-    "ph_status": "what is happening",
-    "ph_next_update": "time of the next update",
-    "ph_system": "system",
-}
-PLACEHOLDER_WORDS = {name: SHEET_WORDS[f"ph_{name}"] for name in
-                     ("time", "eta", "status", "next_update", "system")}
-CHANNEL_WORDS = {"sms": SHEET_WORDS["by_sms"], "email": SHEET_WORDS["by_email"],
-                 "phone": SHEET_WORDS["by_phone"]}
-
-
-def words(key: str, **values: object) -> str:
-    """One of the sheet's words, its named placeholders filled in."""
-    return SHEET_WORDS[key].format(**values)
-
-
-def counted(n: int, noun: str) -> str:
-    """"3 scenarios", "1 scenario"."""
-    return words(f"count_{noun}" if n == 1 else f"count_{noun}s", n=n)
-
-
 
 _CONTEXT = multiprocessing.get_context(
     "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
@@ -208,20 +112,20 @@ class LeftOut:
     def __bool__(self) -> bool:
         return bool(self.scenarios or self.systems or self.vendors or self.contacts or self.message)
 
-    def items(self) -> list[str]:
-        shown = [counted(len(self.scenarios), "scenario") if self.scenarios else ""]
-        shown += [counted(n, noun) for n, noun in ((self.systems, "system"), (self.vendors, "vendor"),
-                                                  (self.contacts, "contact")) if n]
-        shown.append(words("the_message") if self.message else "")
-        return [item for item in shown if item]
+    def items(self, t: Translator) -> list[str]:
+        counts = ((len(self.scenarios), "scenarios"), (self.systems, "systems"),
+                  (self.vendors, "vendors"), (self.contacts, "contacts"))
+        shown = [t.plain(f"sheet.{part}", n) for n, part in counts if n]
+        return shown + [t.plain("sheet.the_message")] * self.message
 
-    def line(self) -> str:
+    def line(self, t: Translator) -> str:
         """The sheet's one line: "Also on the site: 3 scenarios, 14 systems."."""
-        return words("also_on_site", items=", ".join(self.items())) if self else ""
+        return t.plain("sheet.also_on_site", items=", ".join(self.items(t))) if self else ""
 
     def described(self) -> str:
-        """For the warning: the counts, and which scenarios."""
-        listed = self.items()
+        """For the warning (in English, as the validator's messages): the counts, and which
+        scenarios."""
+        listed = self.items(i18n.translator())
         if self.scenarios:
             named = self.scenarios[:10] + [f"{len(self.scenarios) - 10} more"] * (len(self.scenarios) > 10)
             listed[0] += f" ({', '.join(named)})"
@@ -333,7 +237,7 @@ def render_html(plan: Plan, paper: str) -> str:
 
 
 def _page(shown: Sheet, paper: str, choice: Choice) -> str:
-    return _template(shown, paper, choice=choice, also=choice.left_out(shown).line(),
+    return _template(shown, paper, choice=choice, also=choice.left_out(shown).line(shown.t),
                      page_size=PAPERS[paper], levels=[choice.level], packed_only=())
 
 
@@ -341,7 +245,7 @@ def _measuring_page(shown: Sheet, paper: str) -> str:
     """Every part at the dense levels, all its items, on one tall page of the sheet's width.
     (Measured only when everything does not fit at 9 pt: then a denser print always holds at
     least as much, so 9 pt is never the choice.)"""
-    worst = LeftOut([s.id for s in shown.scenarios], 999, 999, 999, True).line()
+    worst = LeftOut([s.id for s in shown.scenarios], 999, 999, 999, True).line(shown.t)
     return _template(shown, paper, choice=Choice.everything(shown), also=worst,
                      page_size=f"{PAGE_MM[paper][0]}mm {MEASURE_PX}px", levels=list(LEVELS[1:]),
                      packed_only=PACKED)
@@ -351,7 +255,17 @@ def _template(shown: Sheet, paper: str, **values: Any) -> str:
     css = Markup((HERE / "assets" / "print.css").read_text(encoding="utf-8"))
     template = _environment().get_template("print.html")
     margin = " ".join(f"{m}mm" for m in MARGIN_MM)
-    return template.render(s=shown, w=SHEET_WORDS, css=css, margin=margin, **values)
+    t = shown.t
+
+    def w(key: str, count: int | None = None, **words: object) -> str:
+        """One of the sheet's words, as text (the template escapes it)."""
+        return t.plain(f"sheet.{key}", count, **words)
+
+    def bold(key: str, **words: object) -> Markup:
+        """One of the sheet's words with its fields in bold."""
+        return Markup(t(f"sheet.{key}", **{k: Markup("<b>{}</b>").format(v) for k, v in words.items()}))
+
+    return template.render(s=shown, t=t, w=w, bold=bold, css=css, margin=margin, **values)
 
 
 @dataclass
@@ -421,6 +335,7 @@ class Sheet:
     contacts: list[PersonRow]  # other contacts with a role
     message: dict[str, Any]
     page_counter: Markup  # the CSS `content` of the page number
+    t: Translator  # the plan's language
     totals: dict[str, int] = field(default_factory=dict)  # part -> items in the plan
 
     @property
@@ -437,18 +352,19 @@ def sheet(plan: Plan) -> Sheet:
     holders = set(plan.roles.values())
     vendors = key_vendors(plan, must, scenarios[len(must):])
     contacts = [c for c in plan.contacts.values() if c.role and c.id not in holders]
+    t = i18n.translator(plan.site.language, plan.site.timezone)
     return Sheet(
         organisation=plan.organisation,
         pdfs=[{"paper": p, "file": pdf_name(p)} for p in _papers_first(plan.site.paper)],
         url=plan.site.url,
-        live_qr=qr.svg(plan.site.url, module_mm=0.55, label=words("scan_live"), max_mm=34),
-        built=plan.today.isoformat(),
-        reviewed=plan.review.last_reviewed.isoformat(),
+        live_qr=qr.svg(plan.site.url, module_mm=0.55, label=t.plain("sheet.scan_live"), max_mm=34),
+        built=t.date(plan.today),
+        reviewed=t.date(plan.review.last_reviewed),
         reviewed_by=reviewer.name if reviewer else "",
-        next_review=plan.review.next_due.isoformat(),
+        next_review=t.date(plan.review.next_due),
         review_overdue=plan.review_overdue,
-        people=_role_holders(plan),
-        call_qrs=_call_qrs(plan),
+        people=_role_holders(plan, t),
+        call_qrs=_call_qrs(plan, t),
         first_ten=plan.first_hour.first_ten_minutes,
         scope=plan.first_hour.scope,
         provider_call=plan.first_hour.provider_call,
@@ -456,19 +372,20 @@ def sheet(plan: Plan) -> Sheet:
         scenarios=[_scenario_block(plan, s) for s in scenarios[:len(must) + CAPS["scenarios"]]],
         must_scenarios=len(must),
         scenario_ids=[s.id for s in scenarios],
-        vendors=[_vendor_row(plan, v) for v in vendors[:CAPS["vendors"]]],
-        systems=[_system_row(plan, s) for s in plan.recovery_order[:CAPS["systems"]]],
-        contacts=[_person_row(plan, c, c.role) for c in contacts[:CAPS["contacts"]]],
-        message=_message(plan),
-        page_counter=_page_counter(),
+        vendors=[_vendor_row(plan, v, t) for v in vendors[:CAPS["vendors"]]],
+        systems=[_system_row(plan, s, t) for s in plan.recovery_order[:CAPS["systems"]]],
+        contacts=[_person_row(c, c.role, t) for c in contacts[:CAPS["contacts"]]],
+        message=_message(plan, t),
+        page_counter=_page_counter(t),
+        t=t,
         totals={"scenarios": len(scenarios), "vendors": len(vendors),
                 "systems": len(plan.systems), "contacts": len(contacts)},
     )
 
 
-def _page_counter() -> Markup:
+def _page_counter(t: Translator) -> Markup:
     """ "Page {page} of {pages}" as CSS generated content."""
-    parts = re.split(r"\{(page|pages)\}", SHEET_WORDS["page_of"])
+    parts = re.split(r"\{(page|pages)\}", t.plain("sheet.page_of", page="{page}", pages="{pages}"))
     out = []
     for i, part in enumerate(parts):
         if i % 2:
@@ -505,7 +422,7 @@ def provider_fault_line(plan: Plan) -> tuple[Contact, Phone, str] | None:
     for role, contact_id in plan.roles.items():
         vendor = plan.contacts.get(contact_id)
         if vendor and vendor.is_vendor and (phone := best_phone(vendor)):
-            return vendor, phone, plan.role_label(role)
+            return vendor, phone, _role_name(plan, role)
     for system in plan.recovery_order:
         vendor = plan.contacts.get(system.vendor) if system.tier == 1 and system.vendor else None
         phone = best_phone(vendor) if vendor else None
@@ -514,56 +431,66 @@ def provider_fault_line(plan: Plan) -> tuple[Contact, Phone, str] | None:
     return None
 
 
-def _call_qrs(plan: Plan) -> list[dict[str, Any]]:
+def _call_qrs(plan: Plan, t: Translator) -> list[dict[str, Any]]:
     codes = []
     if lead := incident_lead_call(plan):
         contact, phone = lead
-        who = words("the_incident_lead")
-        codes.append({"svg": qr.svg(phone.tel_uri, label=words("scan_call", who=who)),
+        who = t.plain("sheet.the_incident_lead")
+        codes.append({"svg": qr.svg(phone.tel_uri, label=t.plain("sheet.scan_to_call", who=who)),
                       "who": who, "what": contact.name, "number": phone.display_full})
     if fault := provider_fault_line(plan):
         vendor, phone, system_name = fault
         line = "fault_line" if phone.label == "24x7" else "support_line"
-        codes.append({"svg": qr.svg(phone.tel_uri, label=words("scan_call", who=vendor.name)),
-                      "who": vendor.name, "what": words(line, system=system_name),
+        codes.append({"svg": qr.svg(phone.tel_uri, label=t.plain("sheet.scan_to_call", who=vendor.name)),
+                      "who": vendor.name, "what": t.plain(f"sheet.{line}", system=system_name),
                       "number": phone.display_full})
     return codes
 
 
-def _phones(contact: Contact) -> list[PhoneLine]:
-    return [PhoneLine(p.display_full, p.label.replace("other", "")) for p in contact.phones]
+def _role_name(plan: Plan, who: str) -> str:
+    """A role's label in the plan's language, as on the site; "" for a contact id."""
+    from generator.pages.html import role_name  # here: generator.pages imports this module
+
+    return role_name(plan, who)
+
+
+def _phones(contact: Contact, t: Translator) -> list[PhoneLine]:
+    """The contact's numbers, each with its label in the plan's language (none for "other")."""
+    return [PhoneLine(p.display_full, "" if p.label == "other" else
+                      t.plain(f"phone.{p.label}") if f"phone.{p.label}" in t.words else p.label)
+            for p in contact.phones]
 
 
 def _name(plan: Plan, who: str) -> str:
     if not who:
         return ""
     contact = plan.person(who)
-    return contact.name if contact else plan.role_label(who) or who
+    return contact.name if contact else _role_name(plan, who) or who
 
 
 def _who(plan: Plan, who: str) -> str:
     """A step's `who` on paper: the role ("Incident lead"), whose holder is in the table above."""
-    return plan.role_label(who) or _name(plan, who)
+    return _role_name(plan, who) or _name(plan, who)
 
 
-def _contact_check(contact: Contact) -> str:
+def _contact_check(contact: Contact, t: Translator) -> str:
     if not contact.stale:
         return ""
     if contact.verified:
-        return words("contact_checked", date=contact.verified.isoformat())
-    return words("contact_never_checked")
+        return t.plain("sheet.contact_checked", date=t.date(contact.verified))
+    return t.plain("sheet.contact_never")
 
 
-def _person_row(plan: Plan, contact: Contact, role: str) -> PersonRow:
-    return PersonRow(role, contact.name, _phones(contact), contact.email, _contact_check(contact))
+def _person_row(contact: Contact, role: str, t: Translator) -> PersonRow:
+    return PersonRow(role, contact.name, _phones(contact, t), contact.email, _contact_check(contact, t))
 
 
-def _role_holders(plan: Plan) -> list[PersonRow]:
+def _role_holders(plan: Plan, t: Translator) -> list[PersonRow]:
     """One row per holder of the plan's roles, naming all of their roles."""
     roles: dict[str, list[str]] = {}
     for role, contact_id in plan.roles.items():
-        roles.setdefault(contact_id, []).append(plan.role_label(role))
-    return [_person_row(plan, plan.contacts[c], ", ".join(r)) for c, r in roles.items()
+        roles.setdefault(contact_id, []).append(_role_name(plan, role))
+    return [_person_row(plan.contacts[c], ", ".join(r), t) for c, r in roles.items()
             if c in plan.contacts]
 
 
@@ -609,50 +536,51 @@ def key_vendors(plan: Plan, must: list[Scenario], others: list[Scenario]) -> lis
     return vendors
 
 
-def _vendor_row(plan: Plan, vendor: Contact) -> dict[str, Any]:
+def _vendor_row(plan: Plan, vendor: Contact, t: Translator) -> dict[str, Any]:
     sla = vendor.sla
     promises = []
     if sla and sla.callback is not None:
-        promises.append(words("calls_back", time=duration(sla.callback)))
+        promises.append(t.plain("sheet.promise_callback", duration=t.duration(sla.callback)))
     if sla and sla.restore is not None:
-        promises.append(words("fixes", time=duration(sla.restore)))
+        promises.append(t.plain("sheet.promise_fix", duration=t.duration(sla.restore)))
     return {
         "name": vendor.name,
         "provides": vendor.provides,
-        "phones": _phones(vendor),
+        "phones": _phones(vendor, t),
         "email": vendor.email,
         "account": vendor.account,
         "sla": promises,
         "escalation": [t for e in vendor.escalation if (t := _call_target(plan, e))],
-        "check": _contact_check(vendor),
+        "check": _contact_check(vendor, t),
     }
 
 
-def _system_row(plan: Plan, system: System) -> dict[str, Any]:
+def _system_row(plan: Plan, system: System, t: Translator) -> dict[str, Any]:
     return {
         "name": system.name,
         "tier": system.tier,
         "owner": _name(plan, system.owner),
         "alternate": _name(plan, system.alternate),
         "vendor": _name(plan, system.vendor),
-        "rto": duration(system.rto),
-        "check": restore_check(plan, system),
+        "rto": t.duration(system.rto),
+        "check": restore_check(plan, system, t),
     }
 
 
-def restore_check(plan: Plan, system: System) -> str:
+def restore_check(plan: Plan, system: System, t: Translator) -> str:
     """A backup that may not restore, in one sentence; "" when it was tested in time."""
     last = system.backup.last_test if system.backup else None
     status = system.restore_status
     if system.backup is None:
         return ""
     if status is RestoreStatus.FAILED and last:
-        return words("restore_failed", date=last.date.isoformat(), result=last.result)
+        return t.plain("sheet.restore_failed", date=t.date(last.date),
+                       result=t.plain(f"systems.result_{last.result}"))
     if status is RestoreStatus.STALE and last:
-        return words("restore_stale", date=last.date.isoformat(),
-                     days=plan.review.restore_test_every_days)
+        return t.plain("sheet.restore_stale", date=t.date(last.date),
+                       days=t.number(plan.review.restore_test_every_days))
     if status is RestoreStatus.NEVER:
-        return words("restore_never")
+        return t.plain("sheet.restore_never")
     return ""
 
 
@@ -670,34 +598,32 @@ def client_audience(plan: Plan) -> Audience | None:
     return None
 
 
-def fill_template(plan: Plan, text: str) -> Markup:
-    """A message template on paper: the organisation filled in, other placeholders as [blanks]."""
-    parts = re.split(r"\{([a-z_]+)\}", text)
-    out = [escape(parts[0])]
-    for name, rest in zip(parts[1::2], parts[2::2], strict=True):
-        if name == "organisation":
-            out.append(escape(plan.organisation))
-        else:
-            blank = PLACEHOLDER_WORDS.get(name, name)
-            out.append(Markup('<span class="ph">{}</span>').format(blank))
-        out.append(escape(rest))
-    return Markup("").join(out)
+def _blanks(plan: Plan, text: str, t: Translator) -> Markup:
+    """A message template on paper: the organisation filled in, the other placeholders as
+    marked blanks ("[expected time]")."""
+    from generator.pages import messages  # here: generator.pages imports this module
+
+    return Markup("").join(
+        Markup('<span class="ph">{}</span>').format(t.plain("placeholders.blank", label=piece))
+        if blank else escape(piece)
+        for piece, blank in messages.segments(text, plan.organisation, t))
 
 
-def _message(plan: Plan) -> dict[str, Any]:
+def _message(plan: Plan, t: Translator) -> dict[str, Any]:
     audience = client_audience(plan)
     text = (audience.templates if audience else {}).get("initial") or plan.communications.templates[
         "initial"
     ]
-    how = CHANNEL_WORDS.get(audience.channel, "") if audience else ""
-    note = [words("tell_them", how=how) if how else "", audience.note if audience else ""]
-    every = duration(plan.communications.update_every)
+    channel = audience.channel if audience else ""
+    how = t.plain(f"sheet.by_{channel}") if channel in ("sms", "email", "phone") else ""
+    note = [t.plain("sheet.tell_them", how=how) if how else "", audience.note if audience else ""]
+    every = t.duration(plan.communications.update_every)
     return {
-        "heading": words("what_to_tell", audience=audience.name) if audience
-        else words("what_to_tell_clients"),
-        "text": fill_template(plan, text),
+        "heading": t.plain("sheet.what_to_tell", name=audience.name) if audience
+        else t.plain("sheet.what_to_tell_clients"),
+        "text": _blanks(plan, text, t),
         "note": " ".join(x for x in note if x),
-        "update_every": words("update_every", every=every) if every else "",
+        "update_every": t.plain("sheet.update_every", duration=every) if every else "",
     }
 
 

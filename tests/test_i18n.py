@@ -168,31 +168,35 @@ def plan_strings() -> list[str]:
 
 
 def english_left(code: str) -> list[re.Pattern[str]]:
-    """The English catalog's words that the language's catalog does not share, as patterns:
+    """The English catalog's words that the language's catalog does not share, as patterns."""
+    return [re.compile(rf"(?<![\w-]){re.escape(piece)}(?![\w-])") for piece in english_pieces(code)]
+
+
+def english_pieces(code: str, prefix: str = "") -> list[str]:
+    """The English catalog's words (under `prefix`) that the language's catalog does not share:
     each literal piece of an entry (split at its fields) with a word of 4 letters or more."""
     words = catalog(code)
     theirs = " ".join(
         " ".join(v.values()) if isinstance(v, dict) else v for v in words.values()
     ).lower()
-    patterns = {}
-    for value in catalog("en").values():
+    pieces = set()
+    for key, value in catalog("en").items():
+        if not key.startswith(prefix):
+            continue
         texts = list(value.values()) if isinstance(value, dict) else [value]
         for text in texts:
             for piece in FIELD.split(text)[::2]:
                 piece = piece.strip(" .,:;()[]·—–?!…").strip()
                 if not re.search(r"[A-Za-z]{4}", piece) or piece.lower() in theirs:
                     continue
-                patterns[piece] = re.compile(rf"(?<![\w-]){re.escape(piece)}(?![\w-])")
-    return list(patterns.values())
+                pieces.add(piece)
+    return sorted(pieces)
 
 
 def site_pages(site: Path) -> list[Path]:
-    """The tool's pages: every HTML page but the authors' own and the printed sheet."""
+    """The tool's pages: every HTML page but the authors' own (the printed sheet included)."""
     own = {p.stem for p in ROOT.joinpath("plans", "pages").glob("*.md")}
-    return [
-        p for p in sorted(site.rglob("*.html"))
-        if p.parent.name not in own and p.relative_to(site).parts[0] != "print"
-    ]
+    return [p for p in sorted(site.rglob("*.html")) if p.parent.name not in own]
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
