@@ -114,7 +114,7 @@ def search(page, server: SiteServer, plan: Plan) -> None:
     scenario = plan.scenarios[0]
     word = max(re.findall(r"[A-Za-z]{4,}", scenario.title), key=len)
     open_page(page, server.url())
-    page.locator("label[for=__search]:visible").first.click()
+    page.locator("label.md-header__button[for=__search]:visible").first.click()
     page.locator("input.md-search__input").press_sequentially(word, delay=20)
     result = page.locator(".md-search-result__item", has_text=scenario.title).first
     result.wait_for(timeout=10_000)
