@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from generator import atomic, csp, i18n, independence, pages, printsheet, pwa, sanitize
+from generator import atomic, csp, i18n, ics, independence, pages, printsheet, pwa, sanitize
 from generator.config import RecoveryPlanConfig
 from generator.loader import shown_path, unsafe_author_pages
 from generator.model import Finding, Plan, Severity
@@ -123,6 +123,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         site_dir = Path(config.site_dir)
         assert self.sheet is not None
         problems = self.page_findings + self.sheet.write(site_dir)
+        ics.write(site_dir, self.plan)
         if self.command != "serve":  # the live preview's reload script is inline
             csp.write(site_dir)
         pwa.write(site_dir, self.plan, config, preview=self.command == "serve")

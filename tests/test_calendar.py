@@ -1,0 +1,119 @@
+"""calendar.ics: one event per date to keep, with stable UIDs, parsed by the icalendar library."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+import yaml
+from helpers_site import ROOT, example_site
+
+from generator import ics
+from generator.model import Plan
+from generator.validate import validate_project
+
+TODAY = "2026-11-25"
+
+
+def _plan(root: Path) -> Plan:
+    result = validate_project(root, today=TODAY)
+    assert result.plan is not None, [str(f) for f in result.errors]
+    return result.plan
+
+
+def _events(plan: Plan) -> dict[str, icalendar.Event]:
+    feed = icalendar.Calendar.from_ical(ics.calendar(plan))
+    events = list(feed.walk("VEVENT"))
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids)), "UIDs must be unique"
+    return {uid.split("@")[0]: event for uid, event in zip(uids, events, strict=True)}
+
+
+def _copy(tmp_path: Path) -> Path:
+    root = tmp_path / "plan"
+    for folder in ("plans", "contacts"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
+
+
+@pytest.fixture(scope="module")
+def example() -> Plan:
+    return _plan(ROOT)
+
+
+def test_every_date_to_keep_is_one_all_day_event_with_its_owner_and_page(example: Plan) -> None:
+    events = _events(example)
+    review = example.review
+    expected: dict[str, tuple[date, str]] = {
+        "plan-review": (review.next_due, "health/"),
+    }
+    for contact in example.contacts.values():
+        due = (
+            contact.verified + timedelta(days=review.contacts_every_days)
+            if contact.verified
+            else example.today
+        )
+        expected[f"contact-check/{contact.id}"] = (due, f"contacts/#contact-{contact.id}")
+    for system in example.systems.values():
+        if system.backup is not None:
+            last = system.backup.last_test
+            due = last.date + timedelta(days=review.restore_test_every_days) if last else example.today
+            expected[f"restore-test/{system.id}"] = (due, f"systems/{system.id}/")
+    for incident in example.incidents:
+        for number, action in enumerate(incident.actions, 1):
+            if action.due and not action.is_done:
+                expected[f"action/{incident.id}/{number}"] = (action.due, f"incidents/{incident.id}/")
+    assert any(key.startswith("action/") for key in expected), "the example has an open action"
+
+    assert set(events) == set(expected)
+    for key, (day, page) in expected.items():
+        event = events[key]
+        assert event.decoded("DTSTART") == day, key
+        assert event.decoded("DTEND") == day + timedelta(days=1), key
+        assert str(event["URL"]) == example.site.url + page, key
+        assert str(event["URL"]) in str(event["DESCRIPTION"]), key
+    restore = next(s for s in example.systems.values() if s.backup is not None)
+    owner = example.person(restore.owner)
+    assert owner is not None
+    assert f"Owner: {owner.name}" in str(events[f"restore-test/{restore.id}"]["DESCRIPTION"])
+    assert restore.name in str(events[f"restore-test/{restore.id}"]["SUMMARY"])
+
+
+def test_two_builds_give_the_same_uids_and_a_moved_date_changes_only_its_event(
+    example: Plan, tmp_path: Path
+) -> None:
+    root = _copy(tmp_path)
+    assert _events(_plan(root)).keys() == _events(example).keys()
+    before = _events(_plan(root))
+    people = root / "contacts" / "people.yaml"
+    contacts = yaml.safe_load(people.read_text(encoding="utf-8"))
+    moved = next(c for c in contacts if c.get("verified"))
+    moved["verified"] = str(date.fromisoformat(str(moved["verified"])) + timedelta(days=3))
+    people.write_text(yaml.safe_dump(contacts, allow_unicode=True), encoding="utf-8")
+    after = _events(_plan(root))
+    assert after.keys() == before.keys()
+    changed = {key for key in before if before[key].to_ical() != after[key].to_ical()}
+    assert changed == {f"contact-check/{moved['id']}"}
+    key = f"contact-check/{moved['id']}"
+    assert after[key].decoded("DTSTART") == before[key].decoded("DTSTART") + timedelta(days=3)
+
+
+def test_the_calendar_speaks_the_plan_language(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    plan_file = root / "plans" / "plan.yaml"
+    plan_file.write_text(
+        plan_file.read_text(encoding="utf-8").replace("language: en-GB", "language: de"), encoding="utf-8"
+    )
+    plan = _plan(root)
+    assert plan.site.language == "de"
+    summaries = [str(e["SUMMARY"]) for e in _events(plan).values()]
+    assert "Notfallplan überprüfen" in summaries
+    assert not any(s.startswith("Check the contact") for s in summaries)
+
+
+def test_the_built_site_publishes_the_calendar() -> None:
+    published = icalendar.Calendar.from_ical((example_site() / ics.FILE).read_bytes())
+    assert published.walk("VEVENT"), "calendar.ics has events"
