@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from generator import hosts, i18n, independence, sanitize, schema
+from generator import format, hosts, i18n, independence, sanitize, schema
 from generator.loader import Document, LoadError, load_file, read_text_safely, safe_files, shown_path
 from generator.model import (
     SLA,
@@ -400,7 +400,7 @@ class _Run:
         if doc is None:
             self.today = resolve_today(self.today_arg)
             return None
-        self.findings += schema.check(doc, schema.PLAN, doc.data)
+        self.findings += schema.check(doc, format.PLAN.top, doc.data)
         data = doc.data
         site_data = _dict(data.get("site"))
         timezone = self.timezone(doc, site_data.get("timezone"))
@@ -582,7 +582,7 @@ class _Run:
                 continue
             for index, item in enumerate(doc.data):
                 path = (index,)
-                self.findings += schema.check(doc, schema.CONTACT, item, path, "a contact")
+                self.findings += schema.check(doc, format.CONTACT.top, item, path, "a contact")
                 if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                     continue
                 ident = self.parse(doc, (*path, "id"), parse_id, "contact")
@@ -619,7 +619,7 @@ class _Run:
             if isinstance(phone, dict) and "number" in phone:
                 if not self.region_known and not str(phone["number"]).strip().startswith("+"):
                     continue  # cannot be read without the region, which is reported already
-                label = phone.get("label") if phone.get("label") in schema.PHONE_LABELS else "other"
+                label = phone.get("label") if phone.get("label") in format.PHONE_LABELS else "other"
                 ext = self.extension(doc, (*path, "phones", i, "ext"))
                 parsed = self.parse(doc, (*path, "phones", i, "number"), parse_phone, self.region,
                                     label, ext)
@@ -677,7 +677,7 @@ class _Run:
         return steps
 
     def system(self, ident: str, doc: Document) -> System:
-        self.findings += schema.check(doc, schema.SYSTEM, doc.data)
+        self.findings += schema.check(doc, format.SYSTEM.top, doc.data)
         data = doc.data
         tier = _int(data, "tier", 4)
         if not 1 <= tier <= 4 or tier != data.get("tier"):
@@ -720,7 +720,7 @@ class _Run:
                         f"`method:` and `restore_tests:`, not {describe(value)}",
                         code="wrong-type")
             return None
-        self.findings += schema.check(doc, schema.BACKUP, value, ("backup",))
+        self.findings += schema.check(doc, format.BACKUP, value, ("backup",))
         tests = []
         for i, item in enumerate(_list(value.get("restore_tests"))):
             at = ("backup", "restore_tests", i)
@@ -731,7 +731,7 @@ class _Run:
                 duration=self.parse(doc, (*at, "duration"), parse_duration),
                 notes=_text(_dict(item), "notes"),
             )
-            if test.date != date.min and test.result in schema.RESULTS:
+            if test.date != date.min and test.result in format.RESULTS:
                 tests.append(test)
             else:  # reported: the restore status is unknown until it is fixed
                 self.unsure_restore.add(doc.path)
@@ -739,9 +739,9 @@ class _Run:
         return Backup(method=_text(value, "method"), restore_tests=tests)
 
     def scenario(self, ident: str, doc: Document) -> Scenario:
-        self.findings += schema.check(doc, schema.SCENARIO, doc.data)
+        self.findings += schema.check(doc, format.SCENARIO.top, doc.data)
         data = doc.data
-        priority = _int(data, "priority", 100, schema.PRIORITY["max"])
+        priority = _int(data, "priority", 100, 1000)
         on_paper = data.get("on_paper")
         return Scenario(
             id=ident, title=_text(data, "title") or ident, steps=self.steps(doc, ("steps",)),
@@ -755,7 +755,7 @@ class _Run:
     def communications(self, doc: Document | None) -> Communications | None:
         if doc is None:
             return None
-        self.findings += schema.check(doc, schema.COMMUNICATIONS, doc.data)
+        self.findings += schema.check(doc, format.COMMUNICATIONS.top, doc.data)
         data = doc.data
         templates = self.templates(doc, ("templates",))
         audiences = {}
@@ -772,7 +772,7 @@ class _Run:
             channel = item.get("channel")
             audiences[ident] = Audience(
                 id=ident, name=_text(item, "name") or ident,
-                channel=channel if channel in schema.CHANNELS else "other",
+                channel=channel if channel in format.CHANNELS else "other",
                 members=self.refs_list(doc, ("audiences", key, "members"), "contact"),
                 note=_text(item, "note"),
                 templates={**templates, **self.templates(doc, ("audiences", key, "templates"))},
@@ -793,7 +793,7 @@ class _Run:
     # -- incidents -------------------------------------------------------------------------
 
     def incident(self, ident: str, doc: Document) -> Incident:
-        self.findings += schema.check(doc, schema.INCIDENT, doc.data)
+        self.findings += schema.check(doc, format.INCIDENT.top, doc.data)
         data = doc.data
         times = {k: self.parse(doc, (k,), parse_datetime, self.today)
                  for k in ("detected", "acknowledged", "resolved")}
