@@ -67,7 +67,7 @@ class Field:
     fields: tuple[Field, ...] = ()
     values: Field | None = None
     required_keys: tuple[str, ...] = ()  # of a mapping of chosen names (checked in values)
-    required_if: tuple[str, tuple[int, ...]] | None = None  # (key, values): required when so
+    required_if: tuple[str, int] | None = None  # (key, n): required when that number is <= n
     default: str = ""  # as the reference shows it
 
     def field(self, key: str) -> Field | None:
@@ -196,7 +196,7 @@ PLAN = Kind("plan", "plans/plan.yaml", "the organisation, where the plan is publ
 )))
 
 BACKUP = Field("backup", "how it is backed up, or `none`; required for tier 1-2", Value.NONE_OR_MAPPING,
-               required_if=("tier", (1, 2)), empty_hint="describe the backup (`method:` and "
+               required_if=("tier", 2), empty_hint="describe the backup (`method:` and "
                "`restore_tests:` on the lines below, indented), or write `backup: none` if there "
                "is nothing to back up", fields=(
     required_text("method", "how the backup is made", "add `method:` saying how the backup is "
