@@ -89,12 +89,14 @@ class Kind:
         return self.root.items or self.root
 
 
-def text(key: str, doc: str, **rules: object) -> Field:
-    return Field(key, doc, Value.TEXT, **rules)  # type: ignore[arg-type]
+def text(key: str, doc: str, *, refers_to: Ref | None = None, allowed: tuple[str, ...] = (),
+         any_case: bool = False, default: str = "") -> Field:
+    return Field(key, doc, Value.TEXT, refers_to=refers_to, allowed=allowed, any_case=any_case,
+                 default=default)
 
 
-def texts(key: str, doc: str, **rules: object) -> Field:
-    return Field(key, doc, Value.LIST, items=Field("item", "", Value.TEXT), **rules)  # type: ignore[arg-type]
+def texts(key: str, doc: str, default: str = "") -> Field:
+    return Field(key, doc, Value.LIST, items=Field("item", "", Value.TEXT), default=default)
 
 
 def ids(key: str, doc: str, refers_to: Ref) -> Field:
@@ -139,8 +141,10 @@ STEP = Field("step", "one step", Value.MAPPING, fields=(
 ))
 
 
-def steps(key: str, doc: str, **rules: object) -> Field:
-    return Field(key, doc, Value.LIST, items=STEP, **rules)  # type: ignore[arg-type]
+def steps(key: str, doc: str, *, required: bool = False, min_items: int = 0, hint: str = "",
+          ) -> Field:
+    return Field(key, doc, Value.LIST, required=required, min_items=min_items, hint=hint,
+                 items=STEP)
 
 
 def templates(required: bool) -> tuple[Field, ...]:
@@ -182,7 +186,7 @@ PLAN = Kind("plan", "plans/plan.yaml", "the organisation, where the plan is publ
               days("contacts_every_days", "days between checks of each contact's details", 90),
               days("restore_test_every_days", "days between restore tests of each backup", 90),
           )),
-    Field("roles", "role names and the contact who holds each (`incident_lead` required)",
+    Field("roles", "role names and the contact who holds each",
           Value.MAPPING, required=True, values=text("role", "the contact id holding the role",
                                                     refers_to=Ref.CONTACT),
           required_keys=("incident_lead",),
@@ -264,7 +268,7 @@ COMMUNICATIONS = Kind(
               fields=templates(required=True)),
     )))
 
-CONTACT = Kind("contact", "contacts/*.yaml", "a list of contacts (people and vendors)",
+CONTACT = Kind("contacts", "contacts/*.yaml", "a list of contacts (people and vendors)",
                Field("contacts", "", Value.LIST, items=Field("contact", "one contact",
                                                                Value.MAPPING, fields=(
     Field("id", "the contact's id", Value.TEXT, required=True, non_empty=True,

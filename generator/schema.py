@@ -153,7 +153,7 @@ def _limits(field: Field | None) -> str:
     return f"at least {low}" if low is not None else f"at most {high}"
 
 
-def _type_words(constraint: Any) -> str:
+def _type_words(constraint: str | list[str]) -> str:
     kinds = constraint if isinstance(constraint, list) else [constraint]
     return " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
 
@@ -161,7 +161,7 @@ def _type_words(constraint: Any) -> str:
 def _type_hint(error: errors.ValidationError, field: Field | None) -> str:
     value, expected = error.value, error.constraint
     if expected == "dict" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        first = next((f.key for f in field.fields if f.required), None) if field else None
+        first = next((f.key for f in field.fields if f.required), "") if field else ""
         if first and isinstance(error.document_path[-1], int):
             return f"write it as `- {first}: {value}`"
     if (expected == "string" and isinstance(value, list) and value and isinstance(error.field, str)

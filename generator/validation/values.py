@@ -589,7 +589,8 @@ class _Reader:
                             f"`{earlier}` ({a:%Y-%m-%d %H:%M})",
                             "an incident is detected, then acknowledged, then resolved: "
                             "check the dates and times", code="timeline-order")
-        actions = [(("actions", i), self.action(doc, ("actions", i), item, today))
+        actions: list[tuple[Path_, Action]] = [
+            (("actions", i), self.action(doc, ("actions", i), item, today))
                    for i, item in enumerate(_list(data.get("actions"))) if isinstance(item, dict)]
         happened = self.parse(doc, ("date",), parse_date, today)
         systems = self.refs(doc, ("systems",), Ref.SYSTEM)
