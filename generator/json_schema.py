@@ -9,6 +9,7 @@ the validator remains the judge, with located messages and hints.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 FOLDER = "schemas"  # in the project, next to plans/ and contacts/
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _DATETIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$"
-_DURATION = (r"^\s*(0|\d+[dD](\s*\d+[hH])?(\s*\d+[mM])?|\d+[hH](\s*\d+[mM])?|\d+[mM])\s*$")
+_DURATION = r"^\s*(0|\d+[dD](\s*\d+[hH])?(\s*\d+[mM])?|\d+[hH](\s*\d+[mM])?|\d+[mM])\s*$"
 _REFERS = {
     Ref.CONTACT: "A contact id.",
     Ref.WHO: "A contact id, or a role name from plan.yaml `roles`.",
@@ -34,8 +35,13 @@ def file_name(kind: Kind) -> str:
 
 def json_schema(kind: Kind) -> dict[str, Any]:
     """The JSON Schema of one file kind."""
-    return {"$schema": DRAFT, "$id": file_name(kind), "title": kind.path,
-            "description": kind.doc[0].upper() + kind.doc[1:] + ".", **_schema(kind.root)}
+    return {
+        "$schema": DRAFT,
+        "$id": file_name(kind),
+        "title": kind.path,
+        "description": kind.doc[0].upper() + kind.doc[1:] + ".",
+        **_schema(kind.root),
+    }
 
 
 def write_schemas(folder: Path) -> list[Path]:
@@ -113,9 +119,15 @@ def _mapping(field: Field) -> dict[str, Any]:
         schema["additionalProperties"] = False
     if required := [f.key for f in field.fields if f.required] + list(field.required_keys):
         schema["required"] = required
-    conditions = [{"if": {"properties": {key: {"type": "integer", "maximum": most}},
-                          "required": [key]}, "then": {"required": [f.key]}}
-                  for f in field.fields if f.required_if for key, most in [f.required_if]]
+    conditions = [
+        {
+            "if": {"properties": {key: {"type": "integer", "maximum": most}}, "required": [key]},
+            "then": {"required": [f.key]},
+        }
+        for f in field.fields
+        if f.required_if
+        for key, most in [f.required_if]
+    ]
     if len(conditions) == 1:
         schema.update(conditions[0])
     elif conditions:
@@ -123,19 +135,24 @@ def _mapping(field: Field) -> dict[str, Any]:
     return schema
 
 
-_VALUES = {
+_VALUES: dict[Value, Callable[[Field], dict[str, Any]]] = {
     Value.TEXT: _text,
     Value.NUMBER: _number,
     Value.BOOLEAN: lambda _: {"type": "boolean"},
     Value.DATE: lambda _: {"type": "string", "pattern": _DATE},
     Value.DATETIME: lambda _: {"type": "string", "pattern": _DATETIME},
-    Value.DURATION: lambda _: {"type": ["string", "integer"], "pattern": _DURATION,
-                               "minimum": 0, "maximum": 0},
+    Value.DURATION: lambda _: {
+        "type": ["string", "integer"],
+        "pattern": _DURATION,
+        "minimum": 0,
+        "maximum": 0,
+    },
     Value.PHONE: lambda _: {"type": ["string", "integer"]},
     Value.EXTENSION: lambda _: {"type": ["string", "integer"]},
     Value.DONE: lambda _: {"anyOf": [{"type": "string", "pattern": _DATE}, {"type": "boolean"}]},
     Value.LIST: _list,
     Value.MAPPING: _mapping,
-    Value.NONE_OR_MAPPING: lambda field: {"anyOf": [
-        {"type": "string", "pattern": "^\\s*" + _any_case("none") + "\\s*$"}, _mapping(field)]},
+    Value.NONE_OR_MAPPING: lambda field: {
+        "anyOf": [{"type": "string", "pattern": "^\\s*" + _any_case("none") + "\\s*$"}, _mapping(field)]
+    },
 }

@@ -11,8 +11,12 @@ from pathlib import Path
 from generator.format import KINDS, Field, Kind, Ref, Value
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
-_REFERS = {Ref.CONTACT: "contact id", Ref.WHO: "who (contact id or role)",
-           Ref.SYSTEM: "system id", Ref.AUDIENCE: "audience id"}
+_REFERS = {
+    Ref.CONTACT: "contact id",
+    Ref.WHO: "who (contact id or role)",
+    Ref.SYSTEM: "system id",
+    Ref.AUDIENCE: "audience id",
+}
 
 
 def markdown() -> str:
@@ -21,7 +25,7 @@ def markdown() -> str:
         "",
         "<!-- Generated from generator/format.py by `python -m generator.reference`: do not edit. -->",
         "",
-        "Every key of every plan file. *Type* is the value type (see \"Common value types\" in",
+        'Every key of every plan file. *Type* is the value type (see "Common value types" in',
         "[Writing a plan](writing-a-plan.md)); a key marked *required* must be there. A `[]` in a",
         "key is an item of a list; `<id>` or `<name>` a key the author chooses.",
     ]
@@ -31,8 +35,14 @@ def markdown() -> str:
 
 
 def _kind(kind: Kind) -> list[str]:
-    lines = [f"## `{kind.path}`", "", kind.doc[0].upper() + kind.doc[1:] + ".", "",
-             "| Key | Type | Required | Description |", "|---|---|---|---|"]
+    lines = [
+        f"## `{kind.path}`",
+        "",
+        kind.doc[0].upper() + kind.doc[1:] + ".",
+        "",
+        "| Key | Type | Required | Description |",
+        "|---|---|---|---|",
+    ]
     prefix = "[]." if kind.root.items else ""
     for field in kind.top.fields:
         lines += _rows(field, prefix)
@@ -57,8 +67,9 @@ def _type(field: Field) -> str:
     if field.refers_to:
         return _REFERS[field.refers_to]
     if field.value is Value.LIST and field.items:
-        return f"list of {_type(field.items)}" if field.items.value is not Value.MAPPING \
-            else "list of mappings"
+        return (
+            f"list of {_type(field.items)}" if field.items.value is not Value.MAPPING else "list of mappings"
+        )
     if field.allowed:
         return " \\| ".join(f"`{word}`" for word in field.allowed)
     if field.low is not None and field.high is not None:

@@ -19,9 +19,14 @@ from generator.model import Finding
 from generator.secretscan import is_secret_key
 from generator.values import describe, did_you_mean
 
-_CERBERUS_TYPES = {Value.TEXT: "string", Value.NUMBER: "integer", Value.BOOLEAN: "boolean",
-                   Value.EXTENSION: ["string", "integer"], Value.LIST: "list",
-                   Value.MAPPING: "dict"}  # the other value types: any YAML type, read later
+_CERBERUS_TYPES = {
+    Value.TEXT: "string",
+    Value.NUMBER: "integer",
+    Value.BOOLEAN: "boolean",
+    Value.EXTENSION: ["string", "integer"],
+    Value.LIST: "list",
+    Value.MAPPING: "dict",
+}  # the other value types: any YAML type, read later
 
 
 def rules(field: Field) -> dict[str, Any]:
@@ -66,8 +71,11 @@ class _Leaves(errors.BaseErrorHandler):  # type: ignore[misc]
 
 
 _TYPE_WORDS = {
-    "string": "text", "integer": "a whole number", "boolean": "`true` or `false`",
-    "list": "a list", "dict": "a mapping of `key: value` lines",
+    "string": "text",
+    "integer": "a whole number",
+    "boolean": "`true` or `false`",
+    "list": "a list",
+    "dict": "a mapping of `key: value` lines",
 }
 _VALIDATORS: dict[int, Validator] = {}
 
@@ -75,8 +83,13 @@ _VALIDATORS: dict[int, Validator] = {}
 def check(doc: Document, mapping: Field, data: Any, at: Path_ = (), what: str = "") -> list[Finding]:
     """Findings for `data` (found at path `at` of `doc`) against the declared `mapping`."""
     if not isinstance(data, dict):
-        return [doc.finding(at, f"{what or 'this'} should be {_TYPE_WORDS['dict']}, "
-                                f"not {describe(data)}", code="wrong-type")]
+        return [
+            doc.finding(
+                at,
+                f"{what or 'this'} should be {_TYPE_WORDS['dict']}, not {describe(data)}",
+                code="wrong-type",
+            )
+        ]
     validator = _VALIDATORS.get(id(mapping))
     if validator is None:
         validator = _VALIDATORS[id(mapping)] = Validator(schema(mapping), error_handler=_Leaves)
@@ -91,36 +104,58 @@ def _finding(doc: Document, mapping: Field, error: errors.ValidationError, at: P
     field = field_at(mapping, error.document_path)
     code = error.code
     if code == errors.REQUIRED_FIELD.code:
-        return doc.finding(path[:-1], f"`{name}` is missing", field.hint if field else "",
-                           code="missing-field")
+        return doc.finding(
+            path[:-1], f"`{name}` is missing", field.hint if field else "", code="missing-field"
+        )
     if code == errors.UNKNOWN_FIELD.code:
         if is_secret_key(str(name)):
             return None  # reported as a secret, which says more
         parent = field_at(mapping, error.document_path[:-1])
         allowed = [f.key for f in parent.fields] if parent else []
         hint = did_you_mean(name, allowed) or "the keys allowed here are " + ", ".join(
-            f"`{k}`" for k in allowed)
+            f"`{k}`" for k in allowed
+        )
         return doc.finding(path, f"unknown key `{name}`", hint, code="unknown-key", key=True)
     if code == errors.BAD_TYPE.code:
-        return doc.finding(path, f"`{name}` should be {_type_words(error.constraint)}, not "
-                                 f"{describe(error.value)}", _type_hint(error, field),
-                           code="wrong-type")
+        return doc.finding(
+            path,
+            f"`{name}` should be {_type_words(error.constraint)}, not {describe(error.value)}",
+            _type_hint(error, field),
+            code="wrong-type",
+        )
     if code in (errors.NOT_NULLABLE.code, errors.EMPTY_NOT_ALLOWED.code):
-        return doc.finding(path, f"`{name}` is empty", (field and field.empty_hint) or "give it a "
-                           "value, or remove the line if it is optional", code="empty-value")
+        return doc.finding(
+            path,
+            f"`{name}` is empty",
+            (field and field.empty_hint) or "give it a value, or remove the line if it is optional",
+            code="empty-value",
+        )
     if code == errors.UNALLOWED_VALUE.code:
         options = ", ".join(f"`{o}`" for o in error.constraint)
         guess = did_you_mean(error.value, error.constraint)
-        return doc.finding(path, f"{describe(error.value)} is not allowed for `{name}`",
-                           f"{guess + ' ' if guess else ''}use one of {options}", code="not-allowed")
+        return doc.finding(
+            path,
+            f"{describe(error.value)} is not allowed for `{name}`",
+            f"{guess + ' ' if guess else ''}use one of {options}",
+            code="not-allowed",
+        )
     if code in (errors.MIN_VALUE.code, errors.MAX_VALUE.code):
-        return doc.finding(path, f"`{name}` is {error.value}, but must be {_limits(field)}",
-                           field.range_hint if field else "", code="out-of-range")
+        return doc.finding(
+            path,
+            f"`{name}` is {error.value}, but must be {_limits(field)}",
+            field.range_hint if field else "",
+            code="out-of-range",
+        )
     if code == errors.MIN_LENGTH.code:
         needed = "one item" if error.constraint == 1 else f"{error.constraint} items"
-        return doc.finding(path, f"`{name}` is an empty list, but needs at least {needed}"
-                           if not error.value else f"`{name}` needs at least {needed}",
-                           field.hint if field else "", code="too-few")
+        return doc.finding(
+            path,
+            f"`{name}` is an empty list, but needs at least {needed}"
+            if not error.value
+            else f"`{name}` needs at least {needed}",
+            field.hint if field else "",
+            code="too-few",
+        )
     return doc.finding(path, f"`{name}`: {error.rule} {error.constraint}", code="invalid")
 
 
@@ -164,14 +199,22 @@ def _type_hint(error: errors.ValidationError, field: Field | None) -> str:
         first = next((f.key for f in field.fields if f.required), "") if field else ""
         if first and isinstance(error.document_path[-1], int):
             return f"write it as `- {first}: {value}`"
-    if (expected == "string" and isinstance(value, list) and value and isinstance(error.field, str)
-            and not isinstance(value[0], (dict, list))):
+    if (
+        expected == "string"
+        and isinstance(value, list)
+        and value
+        and isinstance(error.field, str)
+        and not isinstance(value[0], (dict, list))
+    ):
         return f"give one value, e.g. `{error.field}: {value[0]}`"
     if expected == "boolean" and isinstance(value, str):
         return "write `true` or `false` (YAML words like yes/no/on/off are read as text here)"
     if expected == "string" and isinstance(value, (int, float, bool)):
-        return f"put it in quotes: `\"{value}\"`" if not isinstance(value, bool) else (
-            "put it in quotes, e.g. `\"true\"`")
+        return (
+            f'put it in quotes: `"{value}"`'
+            if not isinstance(value, bool)
+            else ('put it in quotes, e.g. `"true"`')
+        )
     if expected == "list" and isinstance(value, str):
         return f"write it as a list: `[{value}]`, or one `- item` per line"
     if expected == "integer" and isinstance(value, str):

@@ -43,23 +43,25 @@ class Validation:
 
     def summary(self) -> str:
         e, w = len(self.errors), len(self.warnings)
-        return (f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)} "
-                f"in {self.files} file{'s' * (self.files != 1)}")
+        return (
+            f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)} "
+            f"in {self.files} file{'s' * (self.files != 1)}"
+        )
 
 
 def validate_project(root: Path | str, today: str | date | None = None) -> Validation:
     """Load and check the plan under `root` (holding plans/ and contacts/)."""
     root = Path(root)
     if not (root / "plans").is_dir():
-        raise ProjectNotFound(f"{root} has no plans/ folder: point the tool at a project root "
-                              "holding plans/ and contacts/")
+        raise ProjectNotFound(
+            f"{root} has no plans/ folder: point the tool at a project root holding plans/ and contacts/"
+        )
     loaded = load(root)
     shapes = check_shapes(loaded)
     values = read_values(loaded, today)
     references = check_references(loaded, values)
     derived = derive(loaded, values)
-    findings = sorted({*loaded.findings, *shapes, *values.findings, *references,
-                       *derived.findings})
+    findings = sorted({*loaded.findings, *shapes, *values.findings, *references, *derived.findings})
     if any(f.severity is Severity.ERROR for f in findings):
         return Validation(None, findings, loaded.files)
     warnings = [f for f in findings if f.severity is Severity.WARNING]

@@ -52,8 +52,9 @@ def test_committed_schemas_are_the_generated_ones(tmp_path: Path) -> None:
     assert written == sorted(p.name for p in SCHEMAS.iterdir())
     assert len(written) == len(format.KINDS)
     for name in written:
-        assert (tmp_path / "schemas" / name).read_text() == (SCHEMAS / name).read_text(), \
+        assert (tmp_path / "schemas" / name).read_text() == (SCHEMAS / name).read_text(), (
             f"schemas/{name} is out of date: run `recovery-plan schema`"
+        )
 
 
 def test_schema_output_folder(tmp_path: Path) -> None:
@@ -70,8 +71,9 @@ def test_schemas_are_valid_draft_07() -> None:
 
 
 def test_committed_reference_is_the_generated_one() -> None:
-    assert (EXAMPLE / "docs" / "reference.md").read_text() == reference.markdown(), \
+    assert (EXAMPLE / "docs" / "reference.md").read_text() == reference.markdown(), (
         "docs/reference.md is out of date: run `python -m generator.reference`"
+    )
 
 
 @pytest.mark.parametrize("file", example_files(), ids=lambda p: p.relative_to(EXAMPLE).as_posix())
@@ -111,8 +113,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, list[Fi
     return cases
 
 
-def test_shape_errors_of_the_corpus_are_json_schema_errors(
-        corpus: list[tuple[Path, list[Finding]]]) -> None:
+def test_shape_errors_of_the_corpus_are_json_schema_errors(corpus: list[tuple[Path, list[Finding]]]) -> None:
     checked = 0
     for root, findings in corpus:
         for finding in findings:
@@ -128,8 +129,13 @@ def test_shape_errors_of_the_corpus_are_json_schema_errors(
 
 def test_every_finding_code_has_a_corpus_case(corpus: list[tuple[Path, list[Finding]]]) -> None:
     """Like test_validate_corpus's test, over every module of the validator's phases."""
-    sources = [*GENERATOR.glob("validation/*.py"), *(GENERATOR / name for name in (
-        "loader.py", "schema.py", "sanitize.py", "values.py", "independence.py"))]
+    sources = [
+        *GENERATOR.glob("validation/*.py"),
+        *(
+            GENERATOR / name
+            for name in ("loader.py", "schema.py", "sanitize.py", "values.py", "independence.py")
+        ),
+    ]
     codes = {c for source in sources for c in re.findall(r'code="([a-z0-9-]+)"', source.read_text())}
     codes -= {"unreadable", "invalid"}  # a file the OS refuses to read; cerberus's fallback
     produced = {f.code for _, findings in corpus for f in findings}
@@ -146,13 +152,16 @@ def test_a_new_field_is_one_declaration() -> None:
     cost = Field("cost_per_hour", "what an hour of outage costs", Value.NUMBER, low=0)
     system = dataclasses.replace(format.SYSTEM.top, fields=(*format.SYSTEM.top.fields, cost))
     kind = dataclasses.replace(format.SYSTEM, root=system)
-    doc = Document("plans/systems/x.yaml", {"name": "X", "tier": 3, "owner": "tom",
-                                             "cost_per_hour": -5})
+    doc = Document("plans/systems/x.yaml", {"name": "X", "tier": 3, "owner": "tom", "cost_per_hour": -5})
     assert [(f.code, f.message) for f in schema.check(doc, system, doc.data)] == [
-        ("out-of-range", "`cost_per_hour` is -5, but must be at least 0")]
+        ("out-of-range", "`cost_per_hour` is -5, but must be at least 0")
+    ]
     assert schema.check(doc, system, {**doc.data, "cost_per_hour": 400}) == []
     assert [f.code for f in schema.check(doc, format.SYSTEM.top, doc.data)] == ["unknown-key"]
     properties = json_schema.json_schema(kind)["properties"]
-    assert properties["cost_per_hour"] == {"description": "What an hour of outage costs.",
-                                           "type": "integer", "minimum": 0}
+    assert properties["cost_per_hour"] == {
+        "description": "What an hour of outage costs.",
+        "type": "integer",
+        "minimum": 0,
+    }
     assert "| `cost_per_hour` | whole number |" in "\n".join(reference._kind(kind))

@@ -30,15 +30,20 @@ def derive(loaded: Loaded, values: Values) -> Derived:
     findings: list[Finding] = []
     review = values.settings.review if values.settings else None
     if loaded.plan and review and review.next_due < values.today:
-        findings.append(loaded.plan.finding(
-            ("review", "last_reviewed"), f"the plan was last reviewed on {review.last_reviewed}, "
-            f"more than {review.plan_every_days} days ago", "review every file with the people "
-            "named in it, then update `last_reviewed`", code="review-overdue", severity=WARNING))
+        findings.append(
+            loaded.plan.finding(
+                ("review", "last_reviewed"),
+                f"the plan was last reviewed on {review.last_reviewed}, "
+                f"more than {review.plan_every_days} days ago",
+                "review every file with the people named in it, then update `last_reviewed`",
+                code="review-overdue",
+                severity=WARNING,
+            )
+        )
     order = _recovery_order(values.systems, findings)
     systems = [_with_restore_status(values.systems[s.id], s, values, findings) for s in order]
     contacts = {read.contact.id: _with_staleness(read, values, findings) for read in values.contacts}
-    incidents = [i for read in values.incidents
-                 if (i := _with_overdue_actions(read, values.today, findings))]
+    incidents = [i for read in values.incidents if (i := _with_overdue_actions(read, values.today, findings))]
     incidents.sort(key=lambda i: (i.date, i.id), reverse=True)
     return Derived(systems, contacts, incidents, findings)
 
@@ -57,13 +62,18 @@ def _recovery_order(read: dict[str, ReadSystem], findings: list[Finding]) -> lis
             dependents[dep].append(ident)
             other = read[dep].system
             if system.tier < other.tier and read[ident].tier_read and read[dep].tier_read:
-                findings.append(read[ident].doc.finding(
-                    ("depends_on", deps.index(dep)), f"`{ident}` is tier {system.tier} but depends on "
-                    f"`{dep}`, which is tier {other.tier}", "a system cannot come back before "
-                    f"what it depends on: make `{dep}` tier {system.tier} or `{ident}` tier "
-                    f"{other.tier}", code="tier-order", severity=WARNING))
-    systems = {i: replace(r.system, depends_on=depends[i], dependents=dependents[i])
-               for i, r in read.items()}
+                findings.append(
+                    read[ident].doc.finding(
+                        ("depends_on", deps.index(dep)),
+                        f"`{ident}` is tier {system.tier} but depends on `{dep}`, which is tier {other.tier}",
+                        "a system cannot come back before "
+                        f"what it depends on: make `{dep}` tier {system.tier} or `{ident}` tier "
+                        f"{other.tier}",
+                        code="tier-order",
+                        severity=WARNING,
+                    )
+                )
+    systems = {i: replace(r.system, depends_on=depends[i], dependents=dependents[i]) for i, r in read.items()}
     waiting = {i: len(d) for i, d in depends.items()}
     ready = [(s.tier, s.name.lower(), i) for i, s in systems.items() if not waiting[i]]
     heapq.heapify(ready)
@@ -98,13 +108,16 @@ def _cycles(stuck: list[System], read: dict[str, ReadSystem]) -> list[Finding]:
                 state[path.pop()] = 2
                 stack.pop()
             elif nxt in graph and state.get(nxt) == 1:
-                cycle = path[path.index(nxt):]
+                cycle = path[path.index(nxt) :]
                 last = cycle[-1]
-                findings.append(read[last].doc.finding(
-                    ("depends_on", graph[last].index(nxt)), "dependency cycle: "
-                    + " → ".join([*cycle, nxt]) + " (each depends on the next)",
-                    "systems cannot all wait for each other: remove one `depends_on` entry in "
-                    "the cycle", code="cycle"))
+                findings.append(
+                    read[last].doc.finding(
+                        ("depends_on", graph[last].index(nxt)),
+                        "dependency cycle: " + " → ".join([*cycle, nxt]) + " (each depends on the next)",
+                        "systems cannot all wait for each other: remove one `depends_on` entry in the cycle",
+                        code="cycle",
+                    )
+                )
             elif nxt in graph and nxt not in state:
                 state[nxt] = 1
                 path.append(nxt)
@@ -115,8 +128,7 @@ def _cycles(stuck: list[System], read: dict[str, ReadSystem]) -> list[Finding]:
 # -- restore status, staleness, overdue actions --------------------------------------------------
 
 
-def _with_restore_status(read: ReadSystem, system: System, values: Values,
-                         findings: list[Finding]) -> System:
+def _with_restore_status(read: ReadSystem, system: System, values: Values, findings: list[Finding]) -> System:
     """The system with its restore status: none derived when a restore test could not be read
     (reported), or when the review policy is not known."""
     review = values.settings.review if values.settings else None
@@ -126,25 +138,40 @@ def _with_restore_status(read: ReadSystem, system: System, values: Values,
     if system.backup is None:
         return replace(system, restore_status=RestoreStatus.NO_BACKUP)
     if last is None:
-        findings.append(read.doc.finding(
-            ("backup",), f"the backup of `{system.id}` has never been restored in a test",
-            "restore it to a spare machine once and record it under `restore_tests:`",
-            code="restore-never", severity=WARNING))
+        findings.append(
+            read.doc.finding(
+                ("backup",),
+                f"the backup of `{system.id}` has never been restored in a test",
+                "restore it to a spare machine once and record it under `restore_tests:`",
+                code="restore-never",
+                severity=WARNING,
+            )
+        )
         return replace(system, restore_status=RestoreStatus.NEVER)
     if last.result != "pass":
-        findings.append(read.doc.finding(
-            ("backup", "restore_tests"), f"the last restore test of `{system.id}` ({last.date}) "
-            f"was `{last.result}`", "fix the backup and test the restore again",
-            code="restore-failed", severity=WARNING))
+        findings.append(
+            read.doc.finding(
+                ("backup", "restore_tests"),
+                f"the last restore test of `{system.id}` ({last.date}) was `{last.result}`",
+                "fix the backup and test the restore again",
+                code="restore-failed",
+                severity=WARNING,
+            )
+        )
         return replace(system, restore_status=RestoreStatus.FAILED)
     if review is None:
         return system
     every = review.restore_test_every_days
     if (values.today - last.date).days > every:
-        findings.append(read.doc.finding(
-            ("backup", "restore_tests"), f"the last restore test of `{system.id}` was on "
-            f"{last.date}, more than {every} days ago", "test a restore again and record it",
-            code="restore-stale", severity=WARNING))
+        findings.append(
+            read.doc.finding(
+                ("backup", "restore_tests"),
+                f"the last restore test of `{system.id}` was on {last.date}, more than {every} days ago",
+                "test a restore again and record it",
+                code="restore-stale",
+                severity=WARNING,
+            )
+        )
         return replace(system, restore_status=RestoreStatus.STALE)
     return replace(system, restore_status=RestoreStatus.TESTED)
 
@@ -155,18 +182,28 @@ def _with_staleness(read: ReadContact, values: Values, findings: list[Finding]) 
     contact, today = read.contact, values.today
     review = values.settings.review if values.settings else None
     if contact.verified is None and not read.verified_written:
-        findings.append(read.doc.finding(
-            read.path, f"no one has recorded checking `{contact.id}`'s details",
-            f"call or email them, then add `verified: {today}`", code="contact-unverified",
-            severity=WARNING))
+        findings.append(
+            read.doc.finding(
+                read.path,
+                f"no one has recorded checking `{contact.id}`'s details",
+                f"call or email them, then add `verified: {today}`",
+                code="contact-unverified",
+                severity=WARNING,
+            )
+        )
         return replace(contact, stale=True)
     every = review.contacts_every_days if review else None
     if contact.verified and every is not None and (today - contact.verified).days > every:
-        findings.append(read.doc.finding(
-            (*read.path, "verified"), f"`{contact.id}`'s details were last verified on "
-            f"{contact.verified}, more than {every} days ago",
-            f"check the numbers still work, then set `verified: {today}`", code="contact-stale",
-            severity=WARNING))
+        findings.append(
+            read.doc.finding(
+                (*read.path, "verified"),
+                f"`{contact.id}`'s details were last verified on "
+                f"{contact.verified}, more than {every} days ago",
+                f"check the numbers still work, then set `verified: {today}`",
+                code="contact-stale",
+                severity=WARNING,
+            )
+        )
         return replace(contact, stale=True)
     return contact
 
@@ -176,10 +213,15 @@ def _with_overdue_actions(read: ReadIncident, today: date, findings: list[Findin
     for path, action in read.actions:
         overdue = bool(action.due and action.due < today and not action.is_done)
         if overdue:
-            findings.append(read.doc.finding(
-                (*path, "due"), f"the action \"{_short(action.do)}\" was due on {action.due} and "
-                "is not done", "do it and record `done: <date>`, or agree a new `due` date",
-                code="action-overdue", severity=WARNING))
+            findings.append(
+                read.doc.finding(
+                    (*path, "due"),
+                    f'the action "{_short(action.do)}" was due on {action.due} and is not done',
+                    "do it and record `done: <date>`, or agree a new `due` date",
+                    code="action-overdue",
+                    severity=WARNING,
+                )
+            )
         actions.append(replace(action, overdue=overdue))
     incident = read.incident
     if incident is None:
@@ -187,10 +229,15 @@ def _with_overdue_actions(read: ReadIncident, today: date, findings: list[Findin
     age = (today - incident.date).days
     if (not incident.root_cause or not incident.actions) and age > UNREVIEWED_INCIDENT_DAYS:
         missing = "`root_cause`" if not incident.root_cause else "`actions`"
-        findings.append(read.doc.finding(
-            (), f"the incident of {incident.date} has no review yet ({missing} missing, {age} "
-            "days later)", "hold a short post-incident review and record the root cause and the "
-            "prevention actions", code="incident-unreviewed", severity=WARNING))
+        findings.append(
+            read.doc.finding(
+                (),
+                f"the incident of {incident.date} has no review yet ({missing} missing, {age} days later)",
+                "hold a short post-incident review and record the root cause and the prevention actions",
+                code="incident-unreviewed",
+                severity=WARNING,
+            )
+        )
     return replace(incident, actions=actions)
 
 

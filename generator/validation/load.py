@@ -82,8 +82,19 @@ class _Loader:
                 contacts.append(doc)
             else:  # its contacts are unknown
                 all_loaded = False
-        return Loaded(plan_doc, comms_doc, systems, scenarios, incidents, contacts, all_loaded,
-                      ids, own_pages, self.findings, self.files)
+        return Loaded(
+            plan_doc,
+            comms_doc,
+            systems,
+            scenarios,
+            incidents,
+            contacts,
+            all_loaded,
+            ids,
+            own_pages,
+            self.findings,
+            self.files,
+        )
 
     def report(self, doc: Document, message: str, hint: str = "", *, code: str) -> None:
         self.findings.append(doc.finding((), message, hint, code=code))
@@ -111,14 +122,21 @@ class _Loader:
                 ident = parse_id(file.stem, kind)
             except BadValue as bad:
                 suggestion = suggest_id(file.stem)
-                self.report(doc, f"the file name `{file.name}`: {bad.message}",
-                            f"rename the file to `{suggestion}{file.suffix}`" if suggestion else "",
-                            code="bad-id")
+                self.report(
+                    doc,
+                    f"the file name `{file.name}`: {bad.message}",
+                    f"rename the file to `{suggestion}{file.suffix}`" if suggestion else "",
+                    code="bad-id",
+                )
                 named.add(suggestion)  # references use the id it will have
                 continue
             if ident in docs:
-                self.report(doc, f"another file already defines the {kind} `{ident}`",
-                            f"remove one of {docs[ident].path} and {doc.path}", code="duplicate-id")
+                self.report(
+                    doc,
+                    f"another file already defines the {kind} `{ident}`",
+                    f"remove one of {docs[ident].path} and {doc.path}",
+                    code="duplicate-id",
+                )
                 continue
             if self.mapping(doc, f"a {kind}"):
                 docs[ident] = doc
@@ -129,32 +147,58 @@ class _Loader:
         if isinstance(doc.data, dict):
             return True
         if doc.data is None:
-            self.report(doc, f"the file is empty, but should describe {what}",
-                        "copy the example plan's file of the same kind and fill it in",
-                        code="empty-file")
+            self.report(
+                doc,
+                f"the file is empty, but should describe {what}",
+                "copy the example plan's file of the same kind and fill it in",
+                code="empty-file",
+            )
         else:
-            self.report(doc, f"the file should be a mapping of `key: value` lines describing "
-                             f"{what}, not {describe(doc.data)}", code="wrong-type")
+            self.report(
+                doc,
+                f"the file should be a mapping of `key: value` lines describing "
+                f"{what}, not {describe(doc.data)}",
+                code="wrong-type",
+            )
         return False
 
     def scan_secrets(self, doc: Document) -> None:
         for path, value in walk(doc.data):
             if path and isinstance(path[-1], str) and is_secret_key(path[-1]):
-                self.findings.append(doc.finding(
-                    path, f"`{path[-1]}` looks like a secret; a plan must never hold passwords, "
-                    "PINs or tokens", "remove it; say where the secret is kept instead (e.g. 'in "
-                    "the password manager, entry Router')", code="secret", key=True))
+                self.findings.append(
+                    doc.finding(
+                        path,
+                        f"`{path[-1]}` looks like a secret; a plan must never hold passwords, PINs or tokens",
+                        "remove it; say where the secret is kept instead (e.g. 'in "
+                        "the password manager, entry Router')",
+                        code="secret",
+                        key=True,
+                    )
+                )
             elif isinstance(value, str) and (kind := secret_in_text(value)):
-                self.findings.append(doc.finding(
-                    path, f"this text seems to contain {kind}; the plan is published and "
-                    "printed, so it must never hold secrets", secret_hint(kind), code="secret"))
+                self.findings.append(
+                    doc.finding(
+                        path,
+                        f"this text seems to contain {kind}; the plan is published and "
+                        "printed, so it must never hold secrets",
+                        secret_hint(kind),
+                        code="secret",
+                    )
+                )
 
     def required(self, file: Path) -> Document | None:
         if not os.path.lexists(file):
-            self.findings.append(Finding(shown_path(file), 1, 1, Severity.ERROR,
-                                         f"the plan needs {file.name}, and it is missing",
-                                         "copy it from the example plan and fill it in",
-                                         "missing-file"))
+            self.findings.append(
+                Finding(
+                    shown_path(file),
+                    1,
+                    1,
+                    Severity.ERROR,
+                    f"the plan needs {file.name}, and it is missing",
+                    "copy it from the example plan and fill it in",
+                    "missing-file",
+                )
+            )
             return None
         doc = self.load(file)
         return doc if doc is not None and self.mapping(doc, PLAN_FILES[file.name]) else None
@@ -162,14 +206,26 @@ class _Loader:
     def missing_contacts(self) -> None:
         folders = [f.name for f in self.root.iterdir() if f.is_dir()]
         close = difflib.get_close_matches("contacts", folders, n=1, cutoff=0.6)
-        self.findings.append(Finding(
-            shown_path(self.root / "contacts") + "/", 1, 1, Severity.ERROR,
-            "the project has no contacts/ folder, so no one the plan names can be found",
-            f"rename `{close[0]}/` to `contacts/`" if close else "create contacts/ next to plans/, "
-            "with files such as contacts/people.yaml", "missing-file"))
+        self.findings.append(
+            Finding(
+                shown_path(self.root / "contacts") + "/",
+                1,
+                1,
+                Severity.ERROR,
+                "the project has no contacts/ folder, so no one the plan names can be found",
+                f"rename `{close[0]}/` to `contacts/`"
+                if close
+                else "create contacts/ next to plans/, with files such as contacts/people.yaml",
+                "missing-file",
+            )
+        )
 
-    def safe_files(self, folder: Path, suffixes: tuple[str, ...] = (), recursive: bool = False,
-                   ) -> list[Path]:
+    def safe_files(
+        self,
+        folder: Path,
+        suffixes: tuple[str, ...] = (),
+        recursive: bool = False,
+    ) -> list[Path]:
         """The files of `folder` safe to read; each unsafe one is reported (and counted)."""
         files, problems = safe_files(self.root, folder, suffixes, recursive)
         self.findings += problems
@@ -192,36 +248,65 @@ class _Loader:
                 continue
             for number, line in enumerate(text.splitlines(), start=1):
                 if found := secret_at(line):
-                    self.findings.append(Finding(
-                        shown_path(page), number, found[1] + 1, Severity.ERROR,
-                        f"this line seems to contain {found[0]}; the page is published, so it "
-                        "must never hold secrets", secret_hint(found[0]), "secret"))
+                    self.findings.append(
+                        Finding(
+                            shown_path(page),
+                            number,
+                            found[1] + 1,
+                            Severity.ERROR,
+                            f"this line seems to contain {found[0]}; the page is published, so it "
+                            "must never hold secrets",
+                            secret_hint(found[0]),
+                            "secret",
+                        )
+                    )
             cleaned, found_html = sanitize.check_page(text, shown_path(page))
             self.findings += found_html
             pages.append(OwnPage(shown_path(page), text, cleaned))
         return pages
 
     def warn_unknown_files(self, plans: Path) -> None:
-        where = "systems, scenarios and incidents go in plans/systems/, plans/scenarios/ and " \
-                "plans/incidents/"
+        where = "systems, scenarios and incidents go in plans/systems/, plans/scenarios/ and plans/incidents/"
         for file in sorted(plans.iterdir()):
             if file.suffix.lower() in YAML_SUFFIXES and file.name not in PLAN_FILES:
                 guess = did_you_mean(file.name, PLAN_FILES)
-                self.findings.append(Finding(
-                    shown_path(file), 1, 1, Severity.WARNING,
-                    f"{file.name} is not a plan file and is ignored", guess or where, "unknown-file"))
+                self.findings.append(
+                    Finding(
+                        shown_path(file),
+                        1,
+                        1,
+                        Severity.WARNING,
+                        f"{file.name} is not a plan file and is ignored",
+                        guess or where,
+                        "unknown-file",
+                    )
+                )
             elif file.is_dir() and file.name not in PLAN_FOLDERS and (inside := _yaml_files(file)):
                 guess = did_you_mean(file.name, PLAN_FOLDERS)
-                self.findings.append(Finding(
-                    shown_path(inside[0]), 1, 1, Severity.WARNING, f"the folder plans/{file.name}/ "
-                    "is not a plan folder: the files in it are ignored",
-                    guess.replace("`?", "/`?") or where, "unknown-file"))
+                self.findings.append(
+                    Finding(
+                        shown_path(inside[0]),
+                        1,
+                        1,
+                        Severity.WARNING,
+                        f"the folder plans/{file.name}/ is not a plan folder: the files in it are ignored",
+                        guess.replace("`?", "/`?") or where,
+                        "unknown-file",
+                    )
+                )
         for folder in sorted(self.root.glob("contacts/*/")):
             if inside := _yaml_files(folder):
-                self.findings.append(Finding(
-                    shown_path(inside[0]), 1, 1, Severity.WARNING, f"contacts/{folder.name}/ is a "
-                    "folder: the files in it are ignored", "contacts are read only from the files "
-                    "directly in contacts/", "unknown-file"))
+                self.findings.append(
+                    Finding(
+                        shown_path(inside[0]),
+                        1,
+                        1,
+                        Severity.WARNING,
+                        f"contacts/{folder.name}/ is a folder: the files in it are ignored",
+                        "contacts are read only from the files directly in contacts/",
+                        "unknown-file",
+                    )
+                )
 
 
 def _yaml_files(folder: Path) -> list[Path]:

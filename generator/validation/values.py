@@ -166,18 +166,36 @@ class _Reader:
         systems = {i: self.system(i, d, today) for i, d in loaded.systems.items()}
         scenarios = [self.scenario(i, d) for i, d in loaded.scenarios.items()]
         incidents = [self.incident(i, d, today) for i, d in loaded.incidents.items()]
-        return Values(today, settings, contacts, frozenset(self.contact_ids), communications,
-                      frozenset(self.audience_ids), systems, scenarios, incidents,
-                      self.references, self.findings)
+        return Values(
+            today,
+            settings,
+            contacts,
+            frozenset(self.contact_ids),
+            communications,
+            frozenset(self.audience_ids),
+            systems,
+            scenarios,
+            incidents,
+            self.references,
+            self.findings,
+        )
 
     # -- reporting, parsing, references ---------------------------------------------------------
 
-    def report(self, doc: Document, path: Path_, message: str, hint: str = "", *, code: str,
-               severity: Severity = Severity.ERROR, key: bool = False) -> None:
+    def report(
+        self,
+        doc: Document,
+        path: Path_,
+        message: str,
+        hint: str = "",
+        *,
+        code: str,
+        severity: Severity = Severity.ERROR,
+        key: bool = False,
+    ) -> None:
         self.findings.append(doc.finding(path, message, hint, code=code, severity=severity, key=key))
 
-    def parse(self, doc: Document, path: Path_, parser: Callable[..., Any], *args: Any,
-              **kwargs: Any) -> Any:
+    def parse(self, doc: Document, path: Path_, parser: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """`parser(value, *args)` for the value at `path`, or None (reported) when it is bad."""
         value = _get_path(doc.data, path)
         if value is None:
@@ -223,13 +241,17 @@ class _Reader:
         review_data = _dict(data.get("review"))
         last = self.parse(doc, ("review", "last_reviewed"), parse_date, today)
         reviewed_by = self.ref(doc, ("review", "reviewed_by"), Ref.WHO)
-        review = Review(
-            last_reviewed=last,
-            reviewed_by=reviewed_by,
-            plan_every_days=_int(review_data, "plan_every_days", 365, MAX_DAYS),
-            contacts_every_days=_int(review_data, "contacts_every_days", 90, MAX_DAYS),
-            restore_test_every_days=_int(review_data, "restore_test_every_days", 90, MAX_DAYS),
-        ) if last else None
+        review = (
+            Review(
+                last_reviewed=last,
+                reviewed_by=reviewed_by,
+                plan_every_days=_int(review_data, "plan_every_days", 365, MAX_DAYS),
+                contacts_every_days=_int(review_data, "contacts_every_days", 90, MAX_DAYS),
+                restore_test_every_days=_int(review_data, "restore_test_every_days", 90, MAX_DAYS),
+            )
+            if last
+            else None
+        )
         first = _dict(data.get("first_hour"))
         first_hour = FirstHour(
             first_ten_minutes=_texts(first, "first_ten_minutes"),
@@ -251,10 +273,14 @@ class _Reader:
                 continue
             name = show_domain(parsed[0])
             if parsed[1]:
-                self.report(doc, ("site", "company_domains", i),
-                            f"`{value.strip()}` is read as `{name}`: the domain and every host "
-                            "under it", f"write `{name}`: a company domain always covers the "
-                            "hosts under it", code="domain-wildcard", severity=WARNING)
+                self.report(
+                    doc,
+                    ("site", "company_domains", i),
+                    f"`{value.strip()}` is read as `{name}`: the domain and every host under it",
+                    f"write `{name}`: a company domain always covers the hosts under it",
+                    code="domain-wildcard",
+                    severity=WARNING,
+                )
             domains.append(name)
         return domains
 
@@ -281,9 +307,13 @@ class _Reader:
             return value
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             guess = did_you_mean(value, zoneinfo.available_timezones())
-            self.report(doc, ("site", "timezone"), f"`{value}` is not a time zone name",
-                        guess or "use an IANA name such as `Europe/London` or `America/New_York`",
-                        code="bad-value")
+            self.report(
+                doc,
+                ("site", "timezone"),
+                f"`{value}` is not a time zone name",
+                guess or "use an IANA name such as `Europe/London` or `America/New_York`",
+                code="bad-value",
+            )
             return "UTC"
 
     def language(self, doc: Document, value: Any) -> str:
@@ -305,19 +335,27 @@ class _Reader:
         code = str(value).strip().upper()
         if code in phonenumbers.SUPPORTED_REGIONS:
             return code
-        hint = {"UK": "did you mean `GB`?"}.get(code) or did_you_mean(
-            code, phonenumbers.SUPPORTED_REGIONS)
-        self.report(doc, ("site", "region"), f"{describe(value)} is not a country code",
-                    hint or "use a two-letter ISO 3166 code such as `GB`, `US`, `DE`, `NO`",
-                    code="bad-value")
+        hint = {"UK": "did you mean `GB`?"}.get(code) or did_you_mean(code, phonenumbers.SUPPORTED_REGIONS)
+        self.report(
+            doc,
+            ("site", "region"),
+            f"{describe(value)} is not a country code",
+            hint or "use a two-letter ISO 3166 code such as `GB`, `US`, `DE`, `NO`",
+            code="bad-value",
+        )
         return None
 
     def paper(self, doc: Document, value: Any) -> str:
         sizes = {size.lower(): size for size in format.PAPER_SIZES}
         if isinstance(value, str) and value.strip().lower() in sizes:
             return sizes[value.strip().lower()]
-        self.report(doc, ("site", "paper"), f"{describe(value)} is not a paper size",
-                    "use `A4` or `Letter`", code="not-allowed")
+        self.report(
+            doc,
+            ("site", "paper"),
+            f"{describe(value)} is not a paper size",
+            "use `A4` or `Letter`",
+            code="not-allowed",
+        )
         return "A4"
 
     def site_url(self, doc: Document, value: Any, domains: list[str]) -> str:
@@ -325,21 +363,33 @@ class _Reader:
             return ""
         parts = urlsplit(value.strip())
         if parts.scheme != "https" or not parts.hostname:
-            self.report(doc, ("site", "url"), f"`{value}` is not an https:// address",
-                        "the plan must be published over HTTPS, e.g. "
-                        "`https://your-org.github.io/recovery/`", code="bad-url")
+            self.report(
+                doc,
+                ("site", "url"),
+                f"`{value}` is not an https:// address",
+                "the plan must be published over HTTPS, e.g. `https://your-org.github.io/recovery/`",
+                code="bad-url",
+            )
         elif domain := hosts.company_domain_of(parts.hostname, domains):
-            self.report(doc, ("site", "url"),
-                        f"the plan is published on {parts.hostname}, which is on the company "
-                        f"domain {domain}: it would be down with the company's servers",
-                        "publish it on an independent host such as GitHub Pages "
-                        "(https://your-org.github.io/recovery/)", code="company-dependence")
+            self.report(
+                doc,
+                ("site", "url"),
+                f"the plan is published on {parts.hostname}, which is on the company "
+                f"domain {domain}: it would be down with the company's servers",
+                "publish it on an independent host such as GitHub Pages "
+                "(https://your-org.github.io/recovery/)",
+                code="company-dependence",
+            )
         elif hosts.is_intranet_host(parts.hostname):
-            self.report(doc, ("site", "url"),
-                        f"the plan is published on {parts.hostname}, an intranet-only address "
-                        "that phones outside the office cannot reach",
-                        "publish it on an independent host such as GitHub Pages "
-                        "(https://your-org.github.io/recovery/)", code="company-dependence")
+            self.report(
+                doc,
+                ("site", "url"),
+                f"the plan is published on {parts.hostname}, an intranet-only address "
+                "that phones outside the office cannot reach",
+                "publish it on an independent host such as GitHub Pages "
+                "(https://your-org.github.io/recovery/)",
+                code="company-dependence",
+            )
         url = value.strip()
         return url if url.endswith("/") else url + "/"
 
@@ -352,33 +402,53 @@ class _Reader:
         for name in roles:
             if not ROLE_PATTERN.fullmatch(name):
                 suggestion = suggest_id(name).replace("-", "_")
-                self.report(doc, ("roles", name), f"`{name}` is not a valid role name",
-                            (f"write it as `{suggestion}`: " if ROLE_PATTERN.fullmatch(suggestion)
-                             else "") + "role names use lowercase letters, digits and underscores, "
-                            "e.g. `incident_lead`", code="bad-id", key=True)
+                self.report(
+                    doc,
+                    ("roles", name),
+                    f"`{name}` is not a valid role name",
+                    (f"write it as `{suggestion}`: " if ROLE_PATTERN.fullmatch(suggestion) else "")
+                    + "role names use lowercase letters, digits and underscores, "
+                    "e.g. `incident_lead`",
+                    code="bad-id",
+                    key=True,
+                )
             elif contact := self.ref(doc, ("roles", name), Ref.CONTACT):
                 found[name] = contact
         for required in _roles_field().required_keys:
             if required not in roles:
-                self.report(doc, ("roles",), f"`roles` has no `{required}`",
-                            "name the person who leads in an incident: `incident_lead: <contact "
-                            "id>`", code="missing-field")
+                self.report(
+                    doc,
+                    ("roles",),
+                    f"`roles` has no `{required}`",
+                    "name the person who leads in an incident: `incident_lead: <contact id>`",
+                    code="missing-field",
+                )
         return found
 
     # -- contacts -------------------------------------------------------------------------------
 
-    def contacts(self, docs: list[Document], region: str | None, domains: list[str],
-                 today: date) -> list[ReadContact]:
+    def contacts(
+        self, docs: list[Document], region: str | None, domains: list[str], today: date
+    ) -> list[ReadContact]:
         """The contacts of every file (`region`: None when it is not known)."""
         contacts: dict[str, ReadContact] = {}
         for doc in docs:
             if doc.data is None:
-                self.report(doc, (), "the file is empty, but should be a list of contacts",
-                            "start each contact with `- id: ...`", code="empty-file")
+                self.report(
+                    doc,
+                    (),
+                    "the file is empty, but should be a list of contacts",
+                    "start each contact with `- id: ...`",
+                    code="empty-file",
+                )
                 continue
             if not isinstance(doc.data, list):
-                self.report(doc, (), "a contacts file should be a list, each contact starting "
-                                     "with `- id: ...`", code="wrong-type")
+                self.report(
+                    doc,
+                    (),
+                    "a contacts file should be a list, each contact starting with `- id: ...`",
+                    code="wrong-type",
+                )
                 if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
                     self.contact_ids.add(doc.data["id"])  # one contact without its `- `
                 continue
@@ -393,13 +463,20 @@ class _Reader:
                 if ident in contacts:
                     first = contacts[ident]
                     line = first.doc.value_at((*first.path, "id")).line
-                    self.report(doc, (*path, "id"), f"the contact id `{ident}` is already used "
-                                f"in {first.doc.path} line {line}",
-                                "give each contact its own id", code="duplicate-id")
+                    self.report(
+                        doc,
+                        (*path, "id"),
+                        f"the contact id `{ident}` is already used in {first.doc.path} line {line}",
+                        "give each contact its own id",
+                        code="duplicate-id",
+                    )
                     continue
                 contacts[ident] = ReadContact(
-                    doc, path, self.contact(ident, doc, path, item, region, domains, today),
-                    "verified" in item)
+                    doc,
+                    path,
+                    self.contact(ident, doc, path, item, region, domains, today),
+                    "verified" in item,
+                )
                 self.contact_ids.add(ident)
         return list(contacts.values())
 
@@ -410,14 +487,26 @@ class _Reader:
         if value is None or text.isdigit() or (isinstance(value, str) and not text):
             return text
         if text:
-            self.report(doc, path, f"the extension {describe(value)} must be digits only",
-                        "write only the digits dialled once the call is answered, e.g. `ext: \"2\"`; "
-                        "put anything else (menu options, a name to ask for) in `notes`",
-                        code="bad-value")
+            self.report(
+                doc,
+                path,
+                f"the extension {describe(value)} must be digits only",
+                'write only the digits dialled once the call is answered, e.g. `ext: "2"`; '
+                "put anything else (menu options, a name to ask for) in `notes`",
+                code="bad-value",
+            )
         return ""
 
-    def contact(self, ident: str, doc: Document, path: Path_, item: dict[str, Any],
-                region: str | None, domains: list[str], today: date) -> Contact:
+    def contact(
+        self,
+        ident: str,
+        doc: Document,
+        path: Path_,
+        item: dict[str, Any],
+        region: str | None,
+        domains: list[str],
+        today: date,
+    ) -> Contact:
         phones = []
         for i, phone in enumerate(_list(item.get("phones"))):
             if isinstance(phone, dict) and "number" in phone:
@@ -425,31 +514,51 @@ class _Reader:
                     continue  # cannot be read without the region, which is reported already
                 label = phone.get("label") if phone.get("label") in format.PHONE_LABELS else "other"
                 ext = self.extension(doc, (*path, "phones", i, "ext"))
-                parsed = self.parse(doc, (*path, "phones", i, "number"), parse_phone,
-                                    region or "", label, ext)
+                parsed = self.parse(
+                    doc, (*path, "phones", i, "number"), parse_phone, region or "", label, ext
+                )
                 if parsed:
                     phones.append(parsed)
         email = self.parse(doc, (*path, "email"), parse_email) or ""
         if not item.get("phones") and not item.get("email"):
-            self.report(doc, path, f"the contact `{ident}` has no phone number and no email",
-                        "add `phones:` with at least one number, or `email:`", code="unreachable")
-        sla = SLA(
-            callback=self.parse(doc, (*path, "sla", "callback"), parse_duration),
-            restore=self.parse(doc, (*path, "sla", "restore"), parse_duration),
-        ) if _dict(item.get("sla")) else None
+            self.report(
+                doc,
+                path,
+                f"the contact `{ident}` has no phone number and no email",
+                "add `phones:` with at least one number, or `email:`",
+                code="unreachable",
+            )
+        sla = (
+            SLA(
+                callback=self.parse(doc, (*path, "sla", "callback"), parse_duration),
+                restore=self.parse(doc, (*path, "sla", "restore"), parse_duration),
+            )
+            if _dict(item.get("sla"))
+            else None
+        )
         domain = email and hosts.company_domain_of(email.rpartition("@")[2], domains)
         if domain and not phones:
-            self.report(doc, (*path, "email"),
-                        f"`{ident}` can only be reached by an email on {domain}, which is down "
-                        "with the company", "add a mobile number or a personal email address",
-                        code="company-dependence", severity=WARNING)
+            self.report(
+                doc,
+                (*path, "email"),
+                f"`{ident}` can only be reached by an email on {domain}, which is down with the company",
+                "add a mobile number or a personal email address",
+                code="company-dependence",
+                severity=WARNING,
+            )
         return Contact(
-            id=ident, name=_text(item, "name"), phones=phones, email=email,
-            role=_text(item, "role"), provides=_text(item, "provides"),
-            account=_text(item, "account"), sla=sla,
+            id=ident,
+            name=_text(item, "name"),
+            phones=phones,
+            email=email,
+            role=_text(item, "role"),
+            provides=_text(item, "provides"),
+            account=_text(item, "account"),
+            sla=sla,
             escalation=self.refs(doc, (*path, "escalation"), Ref.CONTACT),
             verified=self.parse(doc, (*path, "verified"), parse_date, today),
-            notes=_text(item, "notes"), source=doc.path,
+            notes=_text(item, "notes"),
+            source=doc.path,
         )
 
     # -- systems, scenarios, steps ----------------------------------------------------------------
@@ -459,11 +568,15 @@ class _Reader:
         for i, item in enumerate(_list(_get_path(doc.data, path))):
             if isinstance(item, dict):
                 at = (*path, i)
-                steps.append(Step(
-                    do=_text(item, "do"), who=self.ref(doc, (*at, "who"), Ref.WHO),
-                    call=self.ref(doc, (*at, "call"), Ref.WHO),
-                    expect=_text(item, "expect"), if_not=_text(item, "if_not"),
-                ))
+                steps.append(
+                    Step(
+                        do=_text(item, "do"),
+                        who=self.ref(doc, (*at, "who"), Ref.WHO),
+                        call=self.ref(doc, (*at, "call"), Ref.WHO),
+                        expect=_text(item, "expect"),
+                        if_not=_text(item, "if_not"),
+                    )
+                )
         return steps
 
     def system(self, ident: str, doc: Document, today: date) -> ReadSystem:
@@ -472,7 +585,9 @@ class _Reader:
         tier_read = 1 <= tier <= 4 and tier == data.get("tier")  # else reported by the shape
         backup, tests_read = self.backup(doc, tier, today)
         system = System(
-            id=ident, name=_text(data, "name") or ident, tier=min(max(tier, 1), 4),
+            id=ident,
+            name=_text(data, "name") or ident,
+            tier=min(max(tier, 1), 4),
             owner=self.ref(doc, ("owner",), Ref.WHO),
             alternate=self.ref(doc, ("alternate",), Ref.WHO),
             vendor=self.ref(doc, ("vendor",), Ref.CONTACT),
@@ -485,13 +600,22 @@ class _Reader:
             notes=_text(data, "notes"),
         )
         if ident in system.depends_on:
-            self.report(doc, ("depends_on", system.depends_on.index(ident)),
-                        f"`{ident}` depends on itself", "remove it from its own `depends_on`",
-                        code="cycle")
+            self.report(
+                doc,
+                ("depends_on", system.depends_on.index(ident)),
+                f"`{ident}` depends on itself",
+                "remove it from its own `depends_on`",
+                code="cycle",
+            )
         if tier == 1 and not system.alternate and not data.get("alternate"):
-            self.report(doc, (), f"the tier-1 system `{ident}` has no `alternate`",
-                        "name who takes over when the owner is away: `alternate: <who>`",
-                        code="no-alternate", severity=WARNING)
+            self.report(
+                doc,
+                (),
+                f"the tier-1 system `{ident}` has no `alternate`",
+                "name who takes over when the owner is away: `alternate: <who>`",
+                code="no-alternate",
+                severity=WARNING,
+            )
         return ReadSystem(doc, system, tier_read, tests_read)
 
     def backup(self, doc: Document, tier: int, today: date) -> tuple[Backup | None, bool]:
@@ -500,16 +624,25 @@ class _Reader:
         if value is None:
             when = format.BACKUP.required_if
             if when and tier <= when[1] and "backup" not in doc.data:
-                self.report(doc, (), f"a tier-{tier} system needs `backup:`",
-                            "describe how it is backed up (`backup: {method: ...}`), or write "
-                            "`backup: none` if there is nothing to back up", code="missing-field")
+                self.report(
+                    doc,
+                    (),
+                    f"a tier-{tier} system needs `backup:`",
+                    "describe how it is backed up (`backup: {method: ...}`), or write "
+                    "`backup: none` if there is nothing to back up",
+                    code="missing-field",
+                )
             return None, True
         if isinstance(value, str) and value.strip().lower() == "none":
             return None, True
         if not isinstance(value, dict):
-            self.report(doc, ("backup",), f"`backup` should be `none` or a mapping with "
-                        f"`method:` and `restore_tests:`, not {describe(value)}",
-                        code="wrong-type")
+            self.report(
+                doc,
+                ("backup",),
+                f"`backup` should be `none` or a mapping with "
+                f"`method:` and `restore_tests:`, not {describe(value)}",
+                code="wrong-type",
+            )
             return None, True
         tests = []
         for i, item in enumerate(_list(value.get("restore_tests"))):
@@ -519,8 +652,15 @@ class _Reader:
             by = self.ref(doc, (*at, "by"), Ref.WHO)
             duration = self.parse(doc, (*at, "duration"), parse_duration)
             if tested and result in format.RESULTS:
-                tests.append(RestoreTest(date=tested, result=result, by=by, duration=duration,
-                                         notes=_text(_dict(item), "notes")))
+                tests.append(
+                    RestoreTest(
+                        date=tested,
+                        result=result,
+                        by=by,
+                        duration=duration,
+                        notes=_text(_dict(item), "notes"),
+                    )
+                )
         tests.sort(key=lambda t: t.date, reverse=True)
         all_read = len(tests) == len(_list(value.get("restore_tests")))
         return Backup(method=_text(value, "method"), restore_tests=tests), all_read
@@ -531,9 +671,13 @@ class _Reader:
         priority = _int(data, "priority", 100, priority_field.high if priority_field else None)
         on_paper = data.get("on_paper")
         return Scenario(
-            id=ident, title=_text(data, "title") or ident, steps=self.steps(doc, ("steps",)),
-            summary=_text(data, "summary"), affects=self.refs(doc, ("affects",), Ref.SYSTEM),
-            priority=priority, notify=self.refs(doc, ("notify",), Ref.AUDIENCE),
+            id=ident,
+            title=_text(data, "title") or ident,
+            steps=self.steps(doc, ("steps",)),
+            summary=_text(data, "summary"),
+            affects=self.refs(doc, ("affects",), Ref.SYSTEM),
+            priority=priority,
+            notify=self.refs(doc, ("notify",), Ref.AUDIENCE),
             on_paper=on_paper if isinstance(on_paper, bool) else None,
         )
 
@@ -557,7 +701,8 @@ class _Reader:
                 continue
             channel = item.get("channel")
             audiences[ident] = Audience(
-                id=ident, name=_text(item, "name") or ident,
+                id=ident,
+                name=_text(item, "name") or ident,
                 channel=channel if channel in format.CHANNELS else "other",
                 members=self.refs(doc, ("audiences", key, "members"), Ref.CONTACT),
                 note=_text(item, "note"),
@@ -565,7 +710,8 @@ class _Reader:
             )
         return Communications(
             update_every=self.parse(doc, ("update_every",), parse_duration),
-            audiences=audiences, templates=templates,
+            audiences=audiences,
+            templates=templates,
         )
 
     def templates(self, doc: Document, path: Path_) -> dict[str, str]:
@@ -580,27 +726,43 @@ class _Reader:
 
     def incident(self, ident: str, doc: Document, today: date) -> ReadIncident:
         data = doc.data
-        times = {k: self.parse(doc, (k,), parse_datetime, today)
-                 for k in ("detected", "acknowledged", "resolved")}
+        times = {
+            k: self.parse(doc, (k,), parse_datetime, today) for k in ("detected", "acknowledged", "resolved")
+        }
         known = [(k, t) for k, t in times.items() if t]
         for (earlier, a), (later, b) in zip(known, known[1:], strict=False):
             if b < a:
-                self.report(doc, (later,), f"`{later}` ({b:%Y-%m-%d %H:%M}) is before "
-                            f"`{earlier}` ({a:%Y-%m-%d %H:%M})",
-                            "an incident is detected, then acknowledged, then resolved: "
-                            "check the dates and times", code="timeline-order")
+                self.report(
+                    doc,
+                    (later,),
+                    f"`{later}` ({b:%Y-%m-%d %H:%M}) is before `{earlier}` ({a:%Y-%m-%d %H:%M})",
+                    "an incident is detected, then acknowledged, then resolved: check the dates and times",
+                    code="timeline-order",
+                )
         actions: list[tuple[Path_, Action]] = [
             (("actions", i), self.action(doc, ("actions", i), item, today))
-                   for i, item in enumerate(_list(data.get("actions"))) if isinstance(item, dict)]
+            for i, item in enumerate(_list(data.get("actions")))
+            if isinstance(item, dict)
+        ]
         happened = self.parse(doc, ("date",), parse_date, today)
         systems = self.refs(doc, ("systems",), Ref.SYSTEM)
-        incident = Incident(
-            id=ident, title=_text(data, "title") or ident, date=happened,
-            detected=times["detected"], acknowledged=times["acknowledged"],
-            resolved=times["resolved"], systems=systems,
-            impact=_text(data, "impact"), root_cause=_text(data, "root_cause"),
-            actions=[action for _, action in actions], notes=_text(data, "notes"),
-        ) if happened else None
+        incident = (
+            Incident(
+                id=ident,
+                title=_text(data, "title") or ident,
+                date=happened,
+                detected=times["detected"],
+                acknowledged=times["acknowledged"],
+                resolved=times["resolved"],
+                systems=systems,
+                impact=_text(data, "impact"),
+                root_cause=_text(data, "root_cause"),
+                actions=[action for _, action in actions],
+                notes=_text(data, "notes"),
+            )
+            if happened
+            else None
+        )
         return ReadIncident(doc, incident, actions)
 
     def action(self, doc: Document, path: Path_, item: dict[str, Any], today: date) -> Action:
@@ -609,9 +771,11 @@ class _Reader:
         if done_value is not True and done_value not in (None, False):
             done = self.parse(doc, (*path, "done"), _parse_done, today)
         return Action(
-            do=_text(item, "do"), owner=self.ref(doc, (*path, "owner"), Ref.WHO),
+            do=_text(item, "do"),
+            owner=self.ref(doc, (*path, "owner"), Ref.WHO),
             due=self.parse(doc, (*path, "due"), parse_date, today, allow_future=True),
-            done=done, is_done=done_value not in (None, False),  # a bad `done` is reported
+            done=done,
+            is_done=done_value not in (None, False),  # a bad `done` is reported
         )
 
 
@@ -628,8 +792,10 @@ def _parse_done(value: Any, today: date) -> date:
     except BadValue as bad:
         if "future" in bad.message:
             raise
-        raise BadValue(bad.message, f"write the date it was done, e.g. `done: {today}`, or "
-                                    "`done: true` if the date is not known") from None
+        raise BadValue(
+            bad.message,
+            f"write the date it was done, e.g. `done: {today}`, or `done: true` if the date is not known",
+        ) from None
 
 
 def _get_path(data: Any, path: Path_) -> Any:
