@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from generator.model import TEMPLATE_KINDS, Audience, Phone, Review, Scenario, SiteSettings
 from generator.values import MAX_DAYS
 
 
@@ -134,7 +135,6 @@ RESULTS = ("pass", "partial", "fail")
 PHONE_LABELS = ("mobile", "work", "home", "fax", "24x7", "other")
 CHANNELS = ("sms", "email", "phone", "other")
 PAPER_SIZES = ("A4", "Letter")
-TEMPLATE_KINDS = ("initial", "update", "resolved")
 TEMPLATE_DOCS = {
     "initial": "the first message, sent when something goes wrong",
     "update": "the message sent while it lasts",
@@ -219,23 +219,25 @@ PLAN = Kind(
                         "the printed sheet's paper size",
                         allowed=PAPER_SIZES,
                         any_case=True,
-                        default="A4",
+                        default=SiteSettings.paper,
                     ),
-                    text("timezone", "IANA time zone the site shows times in", default="UTC"),
+                    text("timezone", "IANA time zone the site shows times in", default=SiteSettings.timezone),
                     texts("expected_down", "company-only hosts the plan may link to anyway"),
                     texts(
                         "mirrors",
                         "git remotes (names or https/ssh addresses) to publish to",
                         default="origin",
                     ),
-                    text("branch", "the git branch the site is published to", default="gh-pages"),
+                    text("branch", "the git branch the site is published to", default=SiteSettings.branch),
                     days(
-                        "stale_after_days", "days after which the site warns its copy may be out of date", 30
+                        "stale_after_days",
+                        "days after which the site warns its copy may be out of date",
+                        SiteSettings.stale_after_days,
                     ),
                     text(
                         "language",
                         "language of the tool's own words on the site and sheet (BCP 47)",
-                        default="en",
+                        default=SiteSettings.language,
                     ),
                 ),
             ),
@@ -253,9 +255,17 @@ PLAN = Kind(
                         hint="add the date the plan was last checked, e.g. `last_reviewed: 2026-10-01`",
                     ),
                     text("reviewed_by", "who reviewed it", refers_to=Ref.WHO),
-                    days("plan_every_days", "days between reviews of the plan", 365),
-                    days("contacts_every_days", "days between checks of each contact's details", 90),
-                    days("restore_test_every_days", "days between restore tests of each backup", 90),
+                    days("plan_every_days", "days between reviews of the plan", Review.plan_every_days),
+                    days(
+                        "contacts_every_days",
+                        "days between checks of each contact's details",
+                        Review.contacts_every_days,
+                    ),
+                    days(
+                        "restore_test_every_days",
+                        "days between restore tests of each backup",
+                        Review.restore_test_every_days,
+                    ),
                 ),
             ),
             Field(
@@ -390,7 +400,7 @@ SCENARIO = Kind(
                 Value.NUMBER,
                 low=0,
                 high=1000,
-                default="100",
+                default=str(Scenario.priority),
                 range_hint="1 comes first; the default is 100",
             ),
             steps(
@@ -427,7 +437,7 @@ COMMUNICATIONS = Kind(
                     Value.MAPPING,
                     fields=(
                         required_text("name", "who they are", NAME_HINT),
-                        text("channel", "how they are told", allowed=CHANNELS, default="other"),
+                        text("channel", "how they are told", allowed=CHANNELS, default=Audience.channel),
                         ids("members", "the contacts in it", Ref.CONTACT),
                         text("note", "a note for whoever informs them"),
                         Field(
@@ -491,7 +501,7 @@ CONTACT = Kind(
                                 required=True,
                                 hint="add `number:` with the phone number as you would dial it",
                             ),
-                            text("label", "the kind of phone", allowed=PHONE_LABELS, default="other"),
+                            text("label", "the kind of phone", allowed=PHONE_LABELS, default=Phone.label),
                             Field("ext", "the extension to dial once answered", Value.EXTENSION),
                         ),
                     ),

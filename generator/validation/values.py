@@ -230,12 +230,12 @@ class _Reader:
             url=self.site_url(doc, site_data.get("url"), domains),
             company_domains=domains,
             region=region,
-            paper=self.paper(doc, site_data.get("paper", "A4")),
+            paper=self.paper(doc, site_data.get("paper", SiteSettings.paper)),
             timezone=timezone,
             expected_down=[d.strip().lower() for d in _texts(site_data, "expected_down")],
             mirrors=self.mirrors(doc) or ["origin"],
-            branch=self.parse(doc, ("site", "branch"), parse_branch) or "gh-pages",
-            stale_after_days=_int(site_data, "stale_after_days", 30, MAX_DAYS),
+            branch=self.parse(doc, ("site", "branch"), parse_branch) or SiteSettings.branch,
+            stale_after_days=_int(site_data, "stale_after_days", SiteSettings.stale_after_days, MAX_DAYS),
             language=self.language(doc, site_data.get("language")),
         )
         review_data = _dict(data.get("review"))
@@ -245,9 +245,13 @@ class _Reader:
             Review(
                 last_reviewed=last,
                 reviewed_by=reviewed_by,
-                plan_every_days=_int(review_data, "plan_every_days", 365, MAX_DAYS),
-                contacts_every_days=_int(review_data, "contacts_every_days", 90, MAX_DAYS),
-                restore_test_every_days=_int(review_data, "restore_test_every_days", 90, MAX_DAYS),
+                plan_every_days=_int(review_data, "plan_every_days", Review.plan_every_days, MAX_DAYS),
+                contacts_every_days=_int(
+                    review_data, "contacts_every_days", Review.contacts_every_days, MAX_DAYS
+                ),
+                restore_test_every_days=_int(
+                    review_data, "restore_test_every_days", Review.restore_test_every_days, MAX_DAYS
+                ),
             )
             if last
             else None
@@ -668,7 +672,7 @@ class _Reader:
     def scenario(self, ident: str, doc: Document) -> Scenario:
         data = doc.data
         priority_field = format.SCENARIO.top.field("priority")
-        priority = _int(data, "priority", 100, priority_field.high if priority_field else None)
+        priority = _int(data, "priority", Scenario.priority, priority_field.high if priority_field else None)
         on_paper = data.get("on_paper")
         return Scenario(
             id=ident,
