@@ -21,6 +21,16 @@ FOLDER = "schemas"  # in the project, next to plans/ and contacts/
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _DATETIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$"
 _DURATION = r"^\s*(0|\d+[dD](\s*\d+[hH])?(\s*\d+[mM])?|\d+[hH](\s*\d+[mM])?|\d+[mM])\s*$"
+# yaml-language-server shows `patternErrorMessage` instead of the pattern (other tools ignore it)
+_DATE_WORDS = {"pattern": _DATE, "patternErrorMessage": "Write a date as YYYY-MM-DD, e.g. 2026-09-14."}
+_DATETIME_WORDS = {
+    "pattern": _DATETIME,
+    "patternErrorMessage": "Write a date and time as YYYY-MM-DDTHH:MM, e.g. 2026-06-03T09:10.",
+}
+_DURATION_WORDS = {
+    "pattern": _DURATION,
+    "patternErrorMessage": "Write a number and a unit: 30m (minutes), 4h (hours), 2d (days), 1h30m, or 0.",
+}
 _REFERS = {
     Ref.CONTACT: "A contact id.",
     Ref.WHO: "A contact id, or a role name from plan.yaml `roles`.",
@@ -139,17 +149,12 @@ _VALUES: dict[Value, Callable[[Field], dict[str, Any]]] = {
     Value.TEXT: _text,
     Value.NUMBER: _number,
     Value.BOOLEAN: lambda _: {"type": "boolean"},
-    Value.DATE: lambda _: {"type": "string", "pattern": _DATE},
-    Value.DATETIME: lambda _: {"type": "string", "pattern": _DATETIME},
-    Value.DURATION: lambda _: {
-        "type": ["string", "integer"],
-        "pattern": _DURATION,
-        "minimum": 0,
-        "maximum": 0,
-    },
+    Value.DATE: lambda _: {"type": "string", **_DATE_WORDS},
+    Value.DATETIME: lambda _: {"type": "string", **_DATETIME_WORDS},
+    Value.DURATION: lambda _: {"type": ["string", "integer"], **_DURATION_WORDS, "minimum": 0, "maximum": 0},
     Value.PHONE: lambda _: {"type": ["string", "integer"]},
     Value.EXTENSION: lambda _: {"type": ["string", "integer"]},
-    Value.DONE: lambda _: {"anyOf": [{"type": "string", "pattern": _DATE}, {"type": "boolean"}]},
+    Value.DONE: lambda _: {"anyOf": [{"type": "string", **_DATE_WORDS}, {"type": "boolean"}]},
     Value.LIST: _list,
     Value.MAPPING: _mapping,
     Value.NONE_OR_MAPPING: lambda field: {
