@@ -28,7 +28,8 @@ examples:
   recovery-plan build                     build site/ (website, offline app, printed sheet)
   recovery-plan build clients/ --out sites/   build every client plan under clients/
   recovery-plan serve                     preview at http://127.0.0.1:8000
-  recovery-plan publish                   push site/ to the git remotes in plan.yaml"""
+  recovery-plan publish                   push site/ to the git remotes in plan.yaml
+  recovery-plan schema                    write schemas/ for editors (VS Code YAML extension)"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +110,26 @@ def _parser() -> argparse.ArgumentParser:
     _common(publish_parser)
     publish.add_arguments(publish_parser)
     publish_parser.set_defaults(run=publish.command)
+    _schema_parser(commands)
     return parser
+
+
+def _schema_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    schema = commands.add_parser(
+        "schema", help="write the JSON Schemas of the plan's files, for editors",
+        description="Write the JSON Schema (draft-07) of every kind of plan file, for editors "
+        "that complete keys and show errors while typing (VS Code with the YAML extension).")
+    schema.add_argument("--output", type=Path, default=Path("schemas"), metavar="DIR",
+                        help="the folder to write them in (default: schemas/)")
+    schema.set_defaults(run=_schema)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from generator.json_schema import write_schemas
+
+    for path in write_schemas(args.output):
+        print(path.as_posix())
+    return EXIT_OK
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -57,7 +57,7 @@ class SLA:
     restore: timedelta | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Contact:
     id: str
     name: str
@@ -78,7 +78,7 @@ class Contact:
         return bool(self.provides)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Step:
     do: str
     who: str = ""  # contact id or role name (resolve with Plan.person)
@@ -87,7 +87,7 @@ class Step:
     if_not: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RestoreTest:
     date: date
     result: str  # pass | partial | fail
@@ -96,7 +96,7 @@ class RestoreTest:
     notes: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Backup:
     method: str
     restore_tests: list[RestoreTest] = field(default_factory=list)  # newest first
@@ -114,7 +114,7 @@ class RestoreStatus(StrEnum):
     NO_BACKUP = "no backup"  # `backup: none` or not given (tier 3-4)
 
 
-@dataclass
+@dataclass(frozen=True)
 class System:
     id: str
     name: str
@@ -133,7 +133,7 @@ class System:
     restore_status: RestoreStatus = RestoreStatus.NO_BACKUP
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scenario:
     id: str
     title: str
@@ -149,7 +149,7 @@ TEMPLATE_KINDS = ("initial", "update", "resolved")
 PLACEHOLDERS = ("organisation", "time", "eta", "status", "next_update", "system")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Audience:
     id: str
     name: str
@@ -159,14 +159,14 @@ class Audience:
     templates: dict[str, str] = field(default_factory=dict)  # all three, fallbacks applied
 
 
-@dataclass
+@dataclass(frozen=True)
 class Communications:
     update_every: timedelta | None
     audiences: dict[str, Audience]
     templates: dict[str, str]  # the plan-wide initial / update / resolved
 
 
-@dataclass
+@dataclass(frozen=True)
 class Action:
     do: str
     owner: str = ""
@@ -176,7 +176,7 @@ class Action:
     overdue: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Incident:
     id: str
     title: str
@@ -203,7 +203,7 @@ class Incident:
         return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class SiteSettings:
     url: str
     company_domains: list[str] = field(default_factory=list)
@@ -217,7 +217,7 @@ class SiteSettings:
     language: str = "en"  # BCP 47, of a shipped catalog (generator/locales/); e.g. "en-GB"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Review:
     last_reviewed: date
     reviewed_by: str = ""
@@ -230,7 +230,7 @@ class Review:
         return self.last_reviewed + timedelta(days=self.plan_every_days)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FirstHour:
     scope: list[str] = field(default_factory=list)
     provider_call: list[str] = field(default_factory=list)
@@ -238,7 +238,7 @@ class FirstHour:
     first_ten_minutes: list[str] = field(default_factory=list)  # what to do before anything else
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
     organisation: str
     site: SiteSettings

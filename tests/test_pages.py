@@ -372,7 +372,7 @@ def test_health_lists_every_warning_under_its_area() -> None:
 @pytest.mark.parametrize("status", list(RestoreStatus))
 def test_restore_status_badge(status: RestoreStatus) -> None:
     plan = sample_plan()
-    plan.systems["internet"].restore_status = status
+    plan.systems["internet"] = dataclasses.replace(plan.systems["internet"], restore_status=status)
     badge = f'rp-badge--{status.value.replace(" ", "-")}'
     out = pages.render(plan)
     assert badge in out["systems/internet/index.md"] and badge in out["systems/index.md"]
