@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.model import Contact, Phone, Plan
-from generator.pages.html import role_name, tr
+from generator.pages.wording import role_names, tr
 
 _TEL_TYPES = {
     "mobile": "CELL,VOICE",
@@ -90,7 +90,7 @@ def _note(contact: Contact, plan: Plan) -> str:
     if contact.escalation:
         names = [plan.contacts[e].name for e in contact.escalation if e in plan.contacts]
         parts.append(t.plain("vcard.escalation", names=t.plain("vcard.then").join(names)))
-    roles = [role_name(plan, r) for r, cid in plan.roles.items() if cid == contact.id]
+    roles = role_names(plan).get(contact.id, [])
     if roles:
         parts.append(t.plain("vcard.roles", organisation=plan.organisation, roles=", ".join(roles)))
     return " ".join(parts)
