@@ -16,7 +16,7 @@ import vobject
 import yaml
 from babel.dates import format_date, format_time
 from babel.units import format_unit
-from helpers_pages import XSS, sample_plan
+from helpers_pages import XSS, poison_everything, sample_plan
 
 from generator import pages, printsheet
 from generator.i18n import translator
@@ -154,8 +154,14 @@ def test_author_pages_join_the_nav_after_communications(tmp_path: Path) -> None:
 # --- escaping ------------------------------------------------------------------------------------
 
 
-def test_plan_text_is_shown_as_text_never_as_markup() -> None:
-    plan = sample_plan(XSS)
+IMG = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize("poisoned", ["text fields", "every string"])
+def test_plan_text_is_shown_as_text_never_as_markup(poisoned: str) -> None:
+    """Markup in the plan's text (or, through the templates, in any string of the model, ids
+    and phone numbers included) reaches no page as markup."""
+    plan = sample_plan(XSS) if poisoned == "text fields" else poison_everything(sample_plan(), XSS + IMG)
     for src, page in rendered_pages(plan).items():
         for tag, attrs in page.tags:
             assert tag not in ("script", "img", "iframe"), (src, tag)
