@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sized
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,21 +53,21 @@ def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
         nav.append({t("nav.scenarios"): paths.SCENARIOS})
     elif plan.scenarios:
         nav.append({t("nav.scenarios"): [{attr(s.title): scenario_page(s.id)} for s in plan.scenarios]})
-    listed = [] if _long(plan.systems) else plan.recovery_order
+    systems = [] if _long(plan.systems) else plan.recovery_order
     nav.append(
         {
             t("nav.systems"): [{t("nav.overview"): paths.SYSTEMS}]
-            + [{attr(s.name): system_page(s.id)} for s in listed]
+            + [{attr(s.name): system_page(s.id)} for s in systems]
         }
     )
     nav += [{t("nav.contacts"): paths.CONTACTS}, {t("nav.communications"): paths.COMMUNICATIONS}]
     generated = set(render_paths(plan))
     nav += [page for page in author_pages or [] if page not in generated]
-    listed = [] if _long(plan.incidents) else plan.incidents
+    incidents = [] if _long(plan.incidents) else plan.incidents
     nav.append(
         {
             t("nav.incidents"): [{t("nav.all_incidents"): paths.INCIDENTS}]
-            + [{attr(i.title): incident_page(i.id)} for i in listed]
+            + [{attr(i.title): incident_page(i.id)} for i in incidents]
             + [{t("nav.review_template"): paths.REVIEW_TEMPLATE}]
         }
     )
@@ -74,8 +75,8 @@ def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
     return nav
 
 
-def _long(items: object) -> bool:
-    return len(items) > NAV_LIST_MAX  # type: ignore[arg-type]
+def _long(items: Sized) -> bool:
+    return len(items) > NAV_LIST_MAX
 
 
 def author_pages(docs_dir: Path, root: Path | None = None) -> list[str]:

@@ -35,7 +35,8 @@ def tel_value(phone: Phone) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets (RFC 2425 5.8.1), never inside a UTF-8 character."""
-    out, current = [], ""
+    out: list[str] = []
+    current = ""
     for char in line:
         limit = 75 if not out else 74  # continuation lines start with a space
         if len((current + char).encode()) > limit:
