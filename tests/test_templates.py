@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jinja2
@@ -182,3 +184,10 @@ def test_a_failing_override_names_its_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(jinja2.UndefinedError) as raised:
         render_with(folder)
     assert _template_line(raised.value).endswith(f"{OVERRIDES}/{PARTIAL}:2: ")
+
+
+def test_the_pages_do_not_need_mkdocs() -> None:
+    """Plan -> pages is independent of MkDocs: another static-site engine could call it."""
+    code = "import sys, generator.pages; print(sorted(m for m in sys.modules if m.split('.')[0] == 'mkdocs'))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
