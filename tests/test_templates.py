@@ -85,12 +85,13 @@ def test_words_take_their_values_escaped() -> None:
     )
 
 
-def test_line_breaks_are_for_reading_and_an_empty_line_ends_a_block(tmp_path: Path) -> None:
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_line_breaks_are_for_reading_and_an_empty_line_ends_a_block(tmp_path: Path, eol: str) -> None:
     layout = (
         "<div>\n  <p>{{ a }}</p>\n  <p>b</p>\n</div>\n\n"
         "{% if false %}\n<p>never</p>\n{% endif %}\n\n<p>end</p>\n"
     )
-    folder = project_with(tmp_path, {"pages/scenarios.html": layout})
+    folder = project_with(tmp_path, {"pages/scenarios.html": layout.replace("\n", eol)})
     templates = Templates(sample_plan(), environment(folder, tmp_path))
     assert templates.page("scenarios", paths.SCENARIOS, a="x\ny") == (
         "<div><p>x<br>y</p><p>b</p></div>\n\n<p>end</p>\n"

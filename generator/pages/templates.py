@@ -37,7 +37,7 @@ from generator.pages.paths import Linker
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "templates"
 OVERRIDES = "recovery-plan"  # the folder in the theme's custom_dir that holds overrides
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_LAYOUT_SPACE = re.compile(r"[ \t]*\n\s*")
+_LAYOUT_SPACE = re.compile(r"[ \t]*\n[ \t\n]*")
 _BLOCK = "\x00"  # an empty line in a template; never in a printed value (control characters go)
 
 
