@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -20,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator import atomic, csp, i18n, ics, independence, pages, printsheet, pwa, sanitize
 from generator.config import RecoveryPlanConfig
-from generator.loader import shown_path, unsafe_author_pages
+from generator.loader import LoadError, shown_path, unsafe_author_pages
 from generator.model import Finding, Plan, Severity
 from generator.validate import Validation, validate_project
 
@@ -85,7 +86,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         for file in [f for f in files if f.abs_src_path in unsafe]:
             files.remove(file)  # a link out of the project, a FIFO: never published
         in_nav = set(_nav_paths(config.nav or []))
-        for uri, content in pages.render(self.plan, directory_urls=config.use_directory_urls).items():
+        for uri, content in self._render_pages(config).items():
             # a large plan lists only overview pages in the nav; the others are linked from them
             inclusion = InclusionLevel.INCLUDED if uri in in_nav else InclusionLevel.NOT_IN_NAV
             if own := files.get_file_from_path(uri):
@@ -96,6 +97,21 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
                     "rename it: the plan's own pages take these addresses", "page-replaced")])
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         return files
+
+    def _render_pages(self, config: MkDocsConfig) -> dict[str, str]:
+        """The generated pages, with the project's template overrides (`<custom_dir>/recovery-plan/`)."""
+        assert self.plan is not None
+        custom_dir = config.theme.custom_dir
+        overrides = Path(custom_dir) / pages.templates.OVERRIDES if custom_dir else None
+        try:
+            return pages.render(self.plan, directory_urls=config.use_directory_urls,
+                                overrides=overrides, root=self.root)
+        except LoadError as error:  # an override that is no regular file of the project
+            _log_findings([error.finding])
+            raise PluginError("A template override cannot be read: site/ is unchanged.") from None
+        except jinja2.TemplateError as error:
+            raise PluginError(f"{_template_line(error)}a page template failed: {error.message}. Fix "
+                              "the override, or remove it to use the default (docs/overriding.md).") from None
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         for folder in ("plans", "contacts"):
@@ -174,6 +190,18 @@ def _nav_paths(nav: list[Any]) -> Iterator[str]:
                 yield from _nav_paths(value)
             elif isinstance(value, str):
                 yield value
+
+
+def _template_line(error: jinja2.TemplateError) -> str:
+    """"file:line: " of the template where `error` happened (Jinja's traceback names it)."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"{error.filename}:{error.lineno}: "
+    where, frame = "", error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename.endswith(".html"):
+            where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}: "
+        frame = frame.tb_next
+    return where
 
 
 def _log_findings(findings: list[Finding]) -> None:

@@ -36,7 +36,6 @@ from generator.model import (
     Finding,
     Phone,
     Plan,
-    RestoreStatus,
     Scenario,
     Severity,
     Step,
@@ -449,7 +448,7 @@ def _call_qrs(plan: Plan, t: Translator) -> list[dict[str, Any]]:
 
 def _role_name(plan: Plan, who: str) -> str:
     """A role's label in the plan's language, as on the site; "" for a contact id."""
-    from generator.pages.html import role_name  # here: generator.pages imports this module
+    from generator.pages.wording import role_name  # here: generator.pages imports this module
 
     return role_name(plan, who)
 
@@ -569,19 +568,9 @@ def _system_row(plan: Plan, system: System, t: Translator) -> dict[str, Any]:
 
 def restore_check(plan: Plan, system: System, t: Translator) -> str:
     """A backup that may not restore, in one sentence; "" when it was tested in time."""
-    last = system.backup.last_test if system.backup else None
-    status = system.restore_status
-    if system.backup is None:
-        return ""
-    if status is RestoreStatus.FAILED and last:
-        return t.plain("sheet.restore_failed", date=t.date(last.date),
-                       result=t.plain(f"systems.result_{last.result}"))
-    if status is RestoreStatus.STALE and last:
-        return t.plain("sheet.restore_stale", date=t.date(last.date),
-                       days=t.number(plan.review.restore_test_every_days))
-    if status is RestoreStatus.NEVER:
-        return t.plain("sheet.restore_never")
-    return ""
+    from generator.pages.wording import restore_words  # here: generator.pages imports this module
+
+    return restore_words(plan, system, t).check
 
 
 def client_audience(plan: Plan) -> Audience | None:

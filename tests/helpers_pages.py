@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
 
 from generator.model import (
     SLA,
@@ -155,3 +158,30 @@ def sample_plan(payload: str = "") -> Plan:
             Finding("plans/systems/internet.yaml", 20, 5, Severity.WARNING, t("Restore failed.")),
         ],
     )
+
+
+# Fields whose value picks words or a format, so the pages cannot show any other: `site` (URL,
+# paper, language, timezone) and an audience's `channel`; and the keys of `templates` (kinds).
+NOT_FREE_TEXT = {"site", "channel"}
+
+
+def poison_everything(value: Any, payload: str, field: str = "") -> Any:
+    """A copy of a model object with `payload` appended to every string in it, ids and the keys
+    of its mappings included (so references still resolve), but `NOT_FREE_TEXT`."""
+    if field in NOT_FREE_TEXT:
+        return value
+    if isinstance(value, str) and not isinstance(value, Enum):
+        return value + payload
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: poison_everything(getattr(value, f.name), payload, f.name)
+                   for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changed)
+    if isinstance(value, (list, tuple)):
+        return type(value)(poison_everything(item, payload, field) for item in value)
+    if isinstance(value, dict):
+        return {
+            (key if field == "templates" else poison_everything(key, payload, field)):
+                poison_everything(item, payload, field)
+            for key, item in value.items()
+        }
+    return value

@@ -17,7 +17,7 @@ import yaml
 
 from generator import pages
 from generator.model import Plan
-from generator.pages.html import page_url
+from generator.pages.paths import page_url
 from generator.validate import validate_project
 
 ROOT = Path(__file__).resolve().parents[1]

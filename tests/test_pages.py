@@ -16,14 +16,15 @@ import vobject
 import yaml
 from babel.dates import format_date, format_time
 from babel.units import format_unit
-from helpers_pages import XSS, sample_plan
+from helpers_pages import XSS, poison_everything, sample_plan
 
 from generator import pages, printsheet
 from generator.i18n import translator
 from generator.model import PLACEHOLDERS, Plan, RestoreStatus, Step, System
-from generator.pages import contacts, health, scenarios, vcard
-from generator.pages.html import page_url, tr
+from generator.pages import health, paths, scenarios, vcard
 from generator.pages.messages import fill, labels
+from generator.pages.paths import page_url
+from generator.pages.wording import tr
 
 BASE_CONFIG = Path(__file__).resolve().parents[1] / "generator" / "mkdocs-base.yml"
 TEL_URI = re.compile(r"^tel:\+[1-9][0-9]{6,14}(;ext=[0-9A-Za-z#*]+)?$")
@@ -110,7 +111,7 @@ def test_nav_and_generated_pages_match() -> None:
 def test_every_contact_gets_a_vcard_and_the_assets_are_files() -> None:
     plan = sample_plan()
     files = {src for src in pages.render(plan) if not src.endswith(".md")}
-    expected = {contacts.vcard_file(c) for c in plan.contacts} | {contacts.ALL_VCARDS}
+    expected = {paths.vcard_file(c) for c in plan.contacts} | {paths.ALL_VCARDS}
     assert files == expected | {pages.CSS, pages.JS}
 
 
@@ -132,8 +133,8 @@ def test_too_many_scenarios_get_an_overview_page() -> None:
     many = [dataclasses.replace(first, id=f"s-{n}", title=f"S {n}") for n in range(41)]
     plan = dataclasses.replace(plan, scenarios=many)
     nav = pages.navigation(plan)
-    assert {"Scenarios": scenarios.INDEX} in nav
-    index = rendered_pages(plan)[scenarios.INDEX]
+    assert {"Scenarios": paths.SCENARIOS} in nav
+    index = rendered_pages(plan)[paths.SCENARIOS]
     assert [h for h in index.hrefs() if h.startswith("s-")] == [f"s-{n}/" for n in range(41)]
 
 
@@ -153,8 +154,14 @@ def test_author_pages_join_the_nav_after_communications(tmp_path: Path) -> None:
 # --- escaping ------------------------------------------------------------------------------------
 
 
-def test_plan_text_is_shown_as_text_never_as_markup() -> None:
-    plan = sample_plan(XSS)
+IMG = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize("poisoned", ["text fields", "every string"])
+def test_plan_text_is_shown_as_text_never_as_markup(poisoned: str) -> None:
+    """Markup in the plan's text (or, through the templates, in any string of the model, ids
+    and phone numbers included) reaches no page as markup."""
+    plan = sample_plan(XSS) if poisoned == "text fields" else poison_everything(sample_plan(), XSS + IMG)
     for src, page in rendered_pages(plan).items():
         for tag, attrs in page.tags:
             assert tag not in ("script", "img", "iframe"), (src, tag)
@@ -174,7 +181,7 @@ def test_every_text_field_reaches_its_page() -> None:
         for value in (step.do, step.expect, step.if_not):
             assert value in text
     assert scenario.summary in text and scenario.title in text
-    contacts_text = rendered[contacts.PAGE].plain
+    contacts_text = rendered[paths.CONTACTS].plain
     for contact in plan.contacts.values():
         for value in (contact.name, contact.role, contact.notes, contact.provides, contact.account):
             assert value in contacts_text
@@ -246,7 +253,7 @@ def test_tel_links_are_e164_with_extensions() -> None:
         for href in page.hrefs():
             if href.startswith("tel:"):
                 assert TEL_URI.match(href) and href in known, (src, href)
-    on_contacts = {h for h in rendered[contacts.PAGE].hrefs() if h.startswith("tel:")}
+    on_contacts = {h for h in rendered[paths.CONTACTS].hrefs() if h.startswith("tel:")}
     assert on_contacts == {p.tel_uri for c in plan.contacts.values() for p in c.phones if p.label != "fax"}
     assert any(";ext=" in h for h in on_contacts)
     scenario = plan.scenarios[0]
@@ -282,7 +289,7 @@ def test_vcards_parse_and_hold_the_right_numbers(payload: str) -> None:
     plan = sample_plan(payload)
     out = pages.render(plan)
     for contact in plan.contacts.values():
-        source = out[contacts.vcard_file(contact.id)]
+        source = out[paths.vcard_file(contact.id)]
         assert source.endswith("\r\n") and all(len(line.encode()) <= 75 for line in source.split("\r\n"))
         card = vobject.readOne(source)
         assert card.version.value == "3.0"
@@ -293,7 +300,7 @@ def test_vcards_parse_and_hold_the_right_numbers(payload: str) -> None:
         if contact.is_vendor:
             assert card.org.value == [contact.name]
             assert contact.provides in card.note.value and contact.account in card.note.value
-    cards = list(vobject.readComponents(out[contacts.ALL_VCARDS]))
+    cards = list(vobject.readComponents(out[paths.ALL_VCARDS]))
     assert [c.fn.value for c in cards] == [c.name for c in plan.contacts.values()]
 
 
@@ -361,7 +368,7 @@ def test_source_date_epoch_fixes_the_build_time(monkeypatch: pytest.MonkeyPatch)
 
 def test_health_lists_every_warning_under_its_area() -> None:
     plan = sample_plan(XSS)
-    page = rendered_pages(plan)[health.PAGE]
+    page = rendered_pages(plan)[paths.HEALTH]
     for finding in plan.warnings:
         message = finding.message.replace("`", "")  # `quoted` parts are shown as code
         assert message[1:] in page.plain and f"{finding.path}:{finding.line}" in page.plain

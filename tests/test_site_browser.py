@@ -33,8 +33,8 @@ from playwright.sync_api import Page
 from generator import printsheet
 from generator.building import build_site
 from generator.model import PLACEHOLDERS, Plan
-from generator.pages import contacts
-from generator.pages.html import page_url, scenario_page
+from generator.pages import paths
+from generator.pages.paths import page_url, scenario_page
 
 TEL_URI = re.compile(r"^tel:\+[1-9][0-9]{6,14}(;ext=[0-9A-Za-z#*]+)?$")
 
@@ -107,7 +107,7 @@ def test_dark_mode_follows_the_device(browser, server) -> None:
 
 def test_call_links_are_e164_tel_uris_of_the_right_people(phone, server, plan: Plan) -> None:
     page = phone.new_page()
-    page.goto(server.url(page_url(contacts.PAGE)))
+    page.goto(server.url(page_url(paths.CONTACTS)))
     for contact in plan.contacts.values():
         card = page.locator(f"#contact-{contact.id} + .rp-contact")
         hrefs = card.locator("a.rp-call").evaluate_all("els => els.map(e => e.getAttribute('href'))")
@@ -243,16 +243,16 @@ def expected_tels(contact) -> list[str]:
 
 def test_vcards_download_and_hold_the_right_numbers(phone, server, plan: Plan) -> None:
     page = phone.new_page()
-    page.goto(server.url(page_url(contacts.PAGE)))
+    page.goto(server.url(page_url(paths.CONTACTS)))
     with page.expect_download() as download:
-        page.locator(f'a[href="{Path(contacts.ALL_VCARDS).name}"]').tap()
+        page.locator(f'a[href="{Path(paths.ALL_VCARDS).name}"]').tap()
     cards = list(vobject.readComponents(Path(download.value.path()).read_text(encoding="utf-8")))
     assert [c.fn.value for c in cards] == [c.name for c in plan.contacts.values()]
     for card, contact in zip(cards, plan.contacts.values(), strict=True):
         assert sorted(t.value for t in card.contents.get("tel", [])) == expected_tels(contact)
     for contact in plan.contacts.values():
         href = page.locator(f"#contact-{contact.id} + .rp-contact a[download]").get_attribute("href")
-        response = page.request.get(server.url(page_url(contacts.PAGE)) + href)
+        response = page.request.get(server.url(page_url(paths.CONTACTS)) + href)
         assert response.ok, href
         card = vobject.readOne(response.text())
         assert card.fn.value == contact.name

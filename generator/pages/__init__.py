@@ -1,13 +1,16 @@
-"""Plan -> site pages (Markdown holding escaped raw HTML), independent of MkDocs.
+"""Plan -> site pages (Markdown holding raw HTML blocks), independent of MkDocs.
 
-The plugin calls `navigation`, `template_context` and `render`; the page modules beside this
-one each write one kind of page; `vcard` writes the contact cards.
+The plugin calls `navigation`, `template_context` and `render`. The page modules beside this
+one each gather what one kind of page shows; its template (generator/templates/pages/, with the
+shared pieces in partials/) lays it out, autoescaped: see `templates`. `paths` says where each
+page lives, `wording` holds the words several pages share, `vcard` writes the contact cards.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sized
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,12 +23,15 @@ from generator.pages import (
     health,
     home,
     incidents,
+    paths,
     scenarios,
     systems,
     vcard,
 )
-from generator.pages.html import Linker, attr, incident_page, scenario_page, system_page, tr
 from generator.pages.messages import labels
+from generator.pages.paths import incident_page, scenario_page, system_page
+from generator.pages.templates import Templates, attr, environment
+from generator.pages.wording import tr
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 CSS = "assets/recovery-plan.css"
@@ -42,31 +48,35 @@ def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
     Titles are HTML (as MkDocs themes treat them), so plan text in them is escaped.
     """
     t = tr(plan)
-    nav: list[Any] = [{t("nav.start_here"): home.PAGE}]
+    nav: list[Any] = [{t("nav.start_here"): paths.HOME}]
     if _long(plan.scenarios):
-        nav.append({t("nav.scenarios"): scenarios.INDEX})
+        nav.append({t("nav.scenarios"): paths.SCENARIOS})
     elif plan.scenarios:
         nav.append({t("nav.scenarios"): [{attr(s.title): scenario_page(s.id)} for s in plan.scenarios]})
-    listed = [] if _long(plan.systems) else plan.recovery_order
+    systems = [] if _long(plan.systems) else plan.recovery_order
     nav.append(
-        {t("nav.systems"): [{t("nav.overview"): systems.PAGE}]
-         + [{attr(s.name): system_page(s.id)} for s in listed]}
+        {
+            t("nav.systems"): [{t("nav.overview"): paths.SYSTEMS}]
+            + [{attr(s.name): system_page(s.id)} for s in systems]
+        }
     )
-    nav += [{t("nav.contacts"): contacts.PAGE}, {t("nav.communications"): communications.PAGE}]
+    nav += [{t("nav.contacts"): paths.CONTACTS}, {t("nav.communications"): paths.COMMUNICATIONS}]
     generated = set(render_paths(plan))
     nav += [page for page in author_pages or [] if page not in generated]
-    listed = [] if _long(plan.incidents) else plan.incidents
+    incidents = [] if _long(plan.incidents) else plan.incidents
     nav.append(
-        {t("nav.incidents"): [{t("nav.all_incidents"): incidents.PAGE}]
-         + [{attr(i.title): incident_page(i.id)} for i in listed]
-         + [{t("nav.review_template"): incidents.TEMPLATE_PAGE}]}
+        {
+            t("nav.incidents"): [{t("nav.all_incidents"): paths.INCIDENTS}]
+            + [{attr(i.title): incident_page(i.id)} for i in incidents]
+            + [{t("nav.review_template"): paths.REVIEW_TEMPLATE}]
+        }
     )
-    nav.append({t("nav.health"): health.PAGE})
+    nav.append({t("nav.health"): paths.HEALTH})
     return nav
 
 
-def _long(items: object) -> bool:
-    return len(items) > NAV_LIST_MAX  # type: ignore[arg-type]
+def _long(items: Sized) -> bool:
+    return len(items) > NAV_LIST_MAX
 
 
 def author_pages(docs_dir: Path, root: Path | None = None) -> list[str]:
@@ -126,8 +136,16 @@ def template_context(plan: Plan) -> dict[str, Any]:
 def plan_hash(plan: Plan) -> str:
     """A short digest of everything the pages show (not of the day the build ran)."""
     content = (
-        plan.organisation, plan.site, plan.review, plan.roles, plan.first_hour, plan.systems,
-        plan.scenarios, plan.contacts, plan.communications, plan.incidents,
+        plan.organisation,
+        plan.site,
+        plan.review,
+        plan.roles,
+        plan.first_hour,
+        plan.systems,
+        plan.scenarios,
+        plan.contacts,
+        plan.communications,
+        plan.incidents,
     )
     return hashlib.sha256(repr(content).encode()).hexdigest()[:12]
 
@@ -135,48 +153,55 @@ def plan_hash(plan: Plan) -> str:
 def render_paths(plan: Plan) -> list[str]:
     """The src paths of every generated page (not the files)."""
     return (
-        [home.PAGE, systems.PAGE, contacts.PAGE, communications.PAGE, incidents.PAGE,
-         incidents.TEMPLATE_PAGE, health.PAGE]
-        + ([scenarios.INDEX] if _long(plan.scenarios) else [])
+        [
+            paths.HOME,
+            paths.SYSTEMS,
+            paths.CONTACTS,
+            paths.COMMUNICATIONS,
+            paths.INCIDENTS,
+            paths.REVIEW_TEMPLATE,
+            paths.HEALTH,
+        ]
+        + ([paths.SCENARIOS] if _long(plan.scenarios) else [])
         + [scenario_page(s.id) for s in plan.scenarios]
         + [system_page(s) for s in plan.systems]
         + [incident_page(i.id) for i in plan.incidents]
     )
 
 
-def render(plan: Plan, *, directory_urls: bool = True) -> dict[str, str]:
+def render(
+    plan: Plan, *, directory_urls: bool = True, overrides: Path | None = None, root: Path | None = None
+) -> dict[str, str]:
     """Every generated file of the site: src path (e.g. ``scenarios/internet-down/index.md``)
-    -> content. Pages are Markdown made of raw HTML blocks; vCards and assets are files."""
+    -> content. Pages are Markdown made of raw HTML blocks; vCards and assets are files.
 
-    def at(page: str) -> Linker:
-        return Linker(page, directory_urls)
-
+    `overrides`: a folder of templates that replace the package's (the project's
+    `site_overrides/recovery-plan/`), read only if they are regular files inside `root`; one
+    that is not raises `loader.LoadError`."""
+    pages = Templates(plan, environment(overrides, root), directory_urls)
     out = {
-        home.PAGE: home.render(plan, at(home.PAGE)),
-        systems.PAGE: systems.render_overview(plan, at(systems.PAGE)),
-        contacts.PAGE: contacts.render(plan, at(contacts.PAGE)),
-        communications.PAGE: communications.render(plan, at(communications.PAGE)),
-        incidents.PAGE: incidents.render_index(plan, at(incidents.PAGE)),
-        incidents.TEMPLATE_PAGE: incidents.render_template(plan, at(incidents.TEMPLATE_PAGE)),
-        health.PAGE: health.render(plan, at(health.PAGE)),
+        paths.HOME: home.render(plan, pages),
+        paths.SYSTEMS: systems.render_overview(plan, pages),
+        paths.CONTACTS: contacts.render(plan, pages),
+        paths.COMMUNICATIONS: communications.render(plan, pages),
+        paths.INCIDENTS: incidents.render_index(plan, pages),
+        paths.REVIEW_TEMPLATE: incidents.render_template(plan, pages),
+        paths.HEALTH: health.render(plan, pages),
     }
     if _long(plan.scenarios):
-        out[scenarios.INDEX] = scenarios.render_index(plan, at(scenarios.INDEX))
+        out[paths.SCENARIOS] = scenarios.render_index(plan, pages)
     affecting: dict[str, list[Scenario]] = {}
     for scenario in plan.scenarios:
-        page = scenario_page(scenario.id)
-        out[page] = scenarios.render(plan, scenario, at(page))
+        out[scenario_page(scenario.id)] = scenarios.render(plan, scenario, pages)
         for system_id in scenario.affects:
             affecting.setdefault(system_id, []).append(scenario)
     for system in plan.recovery_order:
-        page = system_page(system.id)
-        out[page] = systems.render(plan, system, affecting.get(system.id, []), at(page))
+        out[system_page(system.id)] = systems.render(plan, system, affecting.get(system.id, []), pages)
     for incident in plan.incidents:
-        page = incident_page(incident.id)
-        out[page] = incidents.render(plan, incident, at(page))
+        out[incident_page(incident.id)] = incidents.render(plan, incident, pages)
     for contact in plan.contacts.values():
-        out[contacts.vcard_file(contact.id)] = vcard.vcard(contact, plan)
-    out[contacts.ALL_VCARDS] = vcard.vcards(plan)
+        out[paths.vcard_file(contact.id)] = vcard.vcard(contact, plan)
+    out[paths.ALL_VCARDS] = vcard.vcards(plan)
     for asset in (CSS, JS):
         out[asset] = (ASSETS_DIR / Path(asset).name).read_text(encoding="utf-8")
     return out

@@ -31,7 +31,7 @@ def segments(template: str, organisation: str, t: Translator, **values: str) -> 
     out: list[tuple[str, bool]] = []
     last = 0
     for match in _PLACEHOLDER.finditer(template):
-        out.append((template[last:match.start()], False))
+        out.append((template[last : match.start()], False))
         name = match.group(1)
         if name in filled:
             out.append((filled[name], False))

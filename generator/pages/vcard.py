@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.model import Contact, Phone, Plan
-from generator.pages.html import role_name, tr
+from generator.pages.wording import role_names, tr
 
 _TEL_TYPES = {
     "mobile": "CELL,VOICE",
@@ -35,7 +35,8 @@ def tel_value(phone: Phone) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets (RFC 2425 5.8.1), never inside a UTF-8 character."""
-    out, current = [], ""
+    out: list[str] = []
+    current = ""
     for char in line:
         limit = 75 if not out else 74  # continuation lines start with a space
         if len((current + char).encode()) > limit:
@@ -90,7 +91,7 @@ def _note(contact: Contact, plan: Plan) -> str:
     if contact.escalation:
         names = [plan.contacts[e].name for e in contact.escalation if e in plan.contacts]
         parts.append(t.plain("vcard.escalation", names=t.plain("vcard.then").join(names)))
-    roles = [role_name(plan, r) for r, cid in plan.roles.items() if cid == contact.id]
+    roles = role_names(plan).get(contact.id, [])
     if roles:
         parts.append(t.plain("vcard.roles", organisation=plan.organisation, roles=", ".join(roles)))
     return " ".join(parts)
