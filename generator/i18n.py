@@ -140,6 +140,10 @@ class Translator:
         """"1 Dec 2026", "1. des. 2026", "01.12.2026": the locale's medium date."""
         return format_date(value, "medium", locale=self.locale) if value else ""
 
+    def time(self, value: datetime) -> str:
+        """"09:10", "9:10 AM": the locale's short time."""
+        return format_time(value.replace(tzinfo=None), "short", locale=self.locale)
+
     def datetime(self, value: datetime | None) -> str:
         """A date and time ("3 Jun 2026, 09:10") in the plan's timezone (naive values are
         taken as already in it)."""
@@ -149,10 +153,6 @@ class Translator:
             value = value.astimezone(self.timezone)
         pattern = str(self.locale.datetime_formats["medium"])
         return pattern.replace("{1}", self.date(value)).replace("{0}", self.time(value))
-
-    def time(self, value: datetime) -> str:
-        """"09:10", "9:10 AM": the locale's short time."""
-        return format_time(value.replace(tzinfo=None), "short", locale=self.locale)
 
     def duration(self, value: timedelta | None) -> str:
         """"1 hr 30 min", "1 t 30 min", "2 Tg.": CLDR's short units; "" for None."""

@@ -198,10 +198,10 @@ class _Checker:
 
     def _classify(self, url: str) -> tuple[str, RefKind | None]:
         if url.startswith("\\\\"):
-            host = url.lstrip("\\").split("\\", 1)[0]
-            if host.strip(".") and not self.scope.is_expected_down(host):
-                return host, RefKind.UNC
-            return host, None
+            server = url.lstrip("\\").split("\\", 1)[0]
+            if server.strip(".") and not self.scope.is_expected_down(server):
+                return server, RefKind.UNC
+            return server, None
         host = host_of_url(url)
         if not host or _scheme(url) in HOSTLESS_SCHEMES:
             return "", None

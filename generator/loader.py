@@ -44,6 +44,12 @@ class Mark:
     line: int  # 1-based
     column: int  # 1-based
 
+    @classmethod
+    def of(cls, event: yaml.Event) -> Mark:
+        """Where `event` starts (the top of the file for an event that carries no position)."""
+        mark = event.start_mark
+        return cls(mark.line + 1, mark.column + 1) if mark else cls(1, 1)
+
 
 @dataclass
 class Document:
@@ -305,8 +311,8 @@ class _Composer:
         return yaml.parse(self.text, Loader=_Loader)
 
     def _at(self, event: yaml.Event, message: str, hint: str = "", *, code: str) -> LoadError:
-        mark = event.start_mark
-        return _error(self.doc.path, mark.line + 1, mark.column + 1, message, hint, code=code)
+        mark = Mark.of(event)
+        return _error(self.doc.path, mark.line, mark.column, message, hint, code=code)
 
     def _node(self, event: yaml.Event, path: Path_, events: Iterator[yaml.Event], depth: int) -> Any:
         if depth > MAX_DEPTH:
@@ -314,7 +320,7 @@ class _Composer:
                            "a plan needs only a few levels: look for pasted data, or for `[` or `{` "
                            "that are opened again and again", code="too-deep")
         # A file's top level is "at line 1", even when comments come first.
-        mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1) if path else Mark(1, 1)
+        mark = Mark.of(event) if path else Mark(1, 1)
         self.doc.values.setdefault(path, mark)
         if isinstance(event, yaml.AliasEvent):
             return self._alias(event)
@@ -337,7 +343,7 @@ class _Composer:
             value = self._sequence(path, events, depth)
         else:
             value = self._mapping(path, events, depth)
-        if event.anchor:
+        if isinstance(event, yaml.NodeEvent) and event.anchor:
             self.anchors[event.anchor] = (value, self.count - start)
         return value
 
@@ -378,7 +384,7 @@ class _Composer:
                                "write the key as a word, e.g. `deputy:`; a value that starts with "
                                "`[` or `{` must be in quotes", code="complex-key")
             key = event.value
-            mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+            mark = Mark.of(event)
             value_event = next(events)
             if key == "<<" and event.implicit[0]:
                 value = self._node(value_event, path, events, depth + 1)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -23,6 +23,10 @@ from generator.config import RecoveryPlanConfig
 from generator.loader import shown_path, unsafe_author_pages
 from generator.model import Finding, Plan, Severity
 from generator.validate import Validation, validate_project
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.recovery-plan")
 
@@ -97,13 +101,14 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         return files
 
-    def on_serve(self, server, *, config: MkDocsConfig, builder):
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
+                 builder: Callable[..., Any]) -> LiveReloadServer:
         for folder in ("plans", "contacts"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server
 
-    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """An author's page keeps only the allowlisted HTML (see generator/sanitize.py)."""
         if page.file.generated_by is not None:
             return html
@@ -114,7 +119,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.author_html[page.file.dest_uri] = (path, source)
         return allowed
 
-    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return pwa.inject_head(output, page.url, config)
 
     @event_priority(-100)  # after every other plugin has written its files
@@ -135,7 +140,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
                 f"{len(errors)} error(s) while building the site: site/ is unchanged."
             )
         if self.staging is not None:
-            self.staging, staging = None, self.staging
+            staging, self.staging = self.staging, None
             staging.commit()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -146,7 +151,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
 
     def _discard(self) -> None:
         if self.staging is not None:
-            self.staging, staging = None, self.staging
+            staging, self.staging = self.staging, None
             staging.discard()
 
 

@@ -16,6 +16,7 @@ import math
 import multiprocessing
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -263,7 +264,7 @@ def _template(shown: Sheet, paper: str, **values: Any) -> str:
 
     def bold(key: str, **words: object) -> Markup:
         """One of the sheet's words with its fields in bold."""
-        return Markup(t(f"sheet.{key}", **{k: Markup("<b>{}</b>").format(v) for k, v in words.items()}))
+        return Markup(t(f"sheet.{key}", None, **{k: Markup("<b>{}</b>").format(v) for k, v in words.items()}))
 
     return template.render(s=shown, t=t, w=w, bold=bold, css=css, margin=margin, **values)
 
@@ -550,7 +551,7 @@ def _vendor_row(plan: Plan, vendor: Contact, t: Translator) -> dict[str, Any]:
         "email": vendor.email,
         "account": vendor.account,
         "sla": promises,
-        "escalation": [t for e in vendor.escalation if (t := _call_target(plan, e))],
+        "escalation": [target for e in vendor.escalation if (target := _call_target(plan, e))],
         "check": _contact_check(vendor, t),
     }
 
@@ -587,11 +588,12 @@ def restore_check(plan: Plan, system: System, t: Translator) -> str:
 def client_audience(plan: Plan) -> Audience | None:
     """The audience of clients or patients: by id, else reached by phone, else without members."""
     audiences = list(plan.communications.audiences.values())
-    for wanted in (
+    preferences: tuple[Callable[[Audience], bool], ...] = (
         lambda a: a.id in ("clients", "patients", "customers"),
         lambda a: a.channel == "phone" and not a.members,
         lambda a: not a.members,
-    ):
+    )
+    for wanted in preferences:
         found = next((a for a in audiences if wanted(a)), None)
         if found:
             return found
@@ -703,7 +705,7 @@ class Sizes:
                 rect = anchors.get(f"L{level}-{part}")
                 if rect is None:
                     continue
-                items = []
+                items: list[tuple[float, ...]] = []
                 while (item := anchors.get(f"L{level}-{part}-{len(items) + 1}")) is not None:
                     items.append(item)
                 boxes = [rect, *items]

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TextIO
 
+from generator.model import Finding
 from generator.validate import Validation
 
 FORMATS = ("text", "github", "json")
@@ -41,7 +42,7 @@ def _write(out: TextIO, text: str) -> None:
     out.write(text)
 
 
-def _annotation(finding) -> str:
+def _annotation(finding: Finding) -> str:
     """A GitHub Actions workflow command: shown on the file and line in the pull request."""
     message = finding.message + (f"\nHint: {finding.hint}" if finding.hint else "")
     title = f"{finding.severity}: {finding.code}" if finding.code else str(finding.severity)

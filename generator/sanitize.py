@@ -23,6 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import markdown
 import nh3
@@ -214,7 +215,7 @@ def render(source: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _extensions() -> tuple[list[str], dict[str, dict]]:
+def _extensions() -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The Markdown extensions of mkdocs-base.yml (with MkDocs' built-in ones)."""
     listed = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8")).get("markdown_extensions", [])
     names, configs = list(MKDOCS_BUILTIN_EXTENSIONS), {}
@@ -284,7 +285,8 @@ class _Locator:
 
     def __init__(self, source: str):
         self.source = source
-        pieces, self.offsets = [], []
+        pieces: list[str] = []
+        self.offsets: list[int] = []
         position = 0
         for match in _CHARREF.finditer(source):
             pieces.append(source[position:match.start()])
