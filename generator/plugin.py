@@ -42,6 +42,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.root = Path(".")
         self.staging: atomic.Staging | None = None  # the build's staging folder, until swapped
         self.sheet: printsheet.PendingSheet | None = None
+        self.printer: printsheet.Printer | None = None  # set by `recovery-plan build`, started early
         self.validation: Validation | None = None  # set by `recovery-plan build` to skip a re-run
         self.reported: set[Finding] = set()  # what validation already said
         self.page_findings: list[Finding] = []  # what cleaning the authors' pages found besides
@@ -73,7 +74,8 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         config.extra_css.append(pages.CSS)
         config.extra_javascript.append(pages.JS)
         pwa.add_theme_overrides(config)
-        self.sheet = printsheet.start(self.plan)  # laid out while MkDocs renders the pages
+        printer = self.printer or printsheet.prepare()
+        self.sheet = printer.start(self.plan)  # laid out while MkDocs renders the pages
         if self.command == "build" and self.config.atomic:
             try:
                 self.staging = atomic.Staging(Path(config.site_dir), self.root)

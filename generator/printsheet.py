@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing import forkserver
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -57,41 +58,46 @@ LINE_PX = 8 * 1.2 * 96 / 72  # one line of the smallest text (8 pt x 1.2): the u
 HERE = Path(__file__).parent
 MM_PX = 96 / 25.4
 
-_CONTEXT = multiprocessing.get_context(
-    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
-
-
 def pdf_name(paper: str) -> str:
     return f"recovery-plan-{paper}.pdf"
 
 
-def prepare() -> None:
+@dataclass(frozen=True)
+class Printer:
+    """Lays out sheets in processes started from `context` (made ready by `prepare`)."""
+
+    context: BaseContext
+
+    def start(self, plan: Plan) -> PendingSheet:
+        """Begin laying out the sheet at both paper sizes, each in a process of its own, so
+        that it runs while the rest of the site is built."""
+        return PendingSheet(plan, ThreadPoolExecutor(1).submit(_lay_out, plan, self.context))
+
+
+def prepare() -> Printer:
     """Start the server the layout processes are forked from, loading WeasyPrint while the rest
-    of the build goes on (where the platform has one; elsewhere each process starts afresh)."""
-    if _CONTEXT.get_start_method() == "forkserver":
-        _CONTEXT.set_forkserver_preload(["generator.sheet_server", "weasyprint", __name__])
-        forkserver.ensure_running()
-
-
-def start(plan: Plan) -> PendingSheet:
-    """Begin laying out the sheet at both paper sizes, each in a process of its own, so that
-    it runs while the rest of the site is built."""
-    prepare()
-    return PendingSheet(plan, ThreadPoolExecutor(1).submit(_lay_out, plan))
+    of the build goes on (where the platform has one; elsewhere each process starts afresh).
+    Called once, as early as possible, by whatever builds; it passes on the printer."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return Printer(multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generator.sheet_server", "weasyprint", __name__])
+    forkserver.ensure_running()
+    return Printer(context)
 
 
 def write(site_dir: Path, plan: Plan) -> list[Finding]:
     """Write the sheet into `site_dir`; return the warning naming what was left out, or the
     error when what must be printed does not fit (then nothing is written)."""
-    return start(plan).write(site_dir)
+    return prepare().start(plan).write(site_dir)
 
 
-def _lay_out(plan: Plan) -> dict[str, Layout]:
+def _lay_out(plan: Plan, context: BaseContext) -> dict[str, Layout]:
     """Both paper sizes, in parallel processes (run from a thread: starting them waits for the
     fork server to finish loading WeasyPrint, and the build must not wait with it)."""
     papers = _papers_first(plan.site.paper)
     try:
-        with ProcessPoolExecutor(max_workers=len(papers), mp_context=_CONTEXT,
+        with ProcessPoolExecutor(max_workers=len(papers), mp_context=context,
                                  initializer=lifetime.end_with, initargs=(os.getpid(),)) as pool:
             jobs = {paper: pool.submit(_render, plan, paper) for paper in papers}
             return {paper: job.result() for paper, job in jobs.items()}

@@ -8,11 +8,9 @@ Each mirror is published on its own: one that fails does not stop the others.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -269,67 +267,42 @@ def work_tree_is_dirty(root: Path, site_dir: Path | None = None) -> bool:
     return bool(dirty_paths(root, site_dir))
 
 
-# --- the `recovery-plan publish` command --------------------------------------------------------
+# --- the checks before `recovery-plan publish` builds -------------------------------------------
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `recovery-plan publish` (PATH and --today come from the CLI's common options)."""
-    parser.add_argument("--remote", action="append", dest="remotes", metavar="NAME_OR_URL",
-                        help="a git remote name, URL or path to publish to; repeat for mirrors "
-                        "(default: site.mirrors in plans/plan.yaml, else origin)")
-    parser.add_argument("--branch", help="branch to push the site to (default: site.branch in "
-                        "plans/plan.yaml, else gh-pages)")
-    parser.add_argument("--message", help="commit message of the published site")
-    parser.add_argument("--site-dir", type=Path, help="where to build (default: site/ in PATH)")
-    parser.add_argument("--allow-dirty", action="store_true",
-                        help="publish even though plan files have uncommitted changes")
+class PublishRefused(Exception):
+    """Publishing cannot start (nothing was built or pushed); the message says what to do."""
 
 
-def command(args: argparse.Namespace) -> int:
-    """Validate, build (with the independence check), then publish to every mirror.
-
-    Exit status: 0 every mirror published; 1 the plan has errors, the build failed or a mirror
-    failed; 2 it could not run (not a git repository, uncommitted changes, no remote).
-    """
-    from generator.building import build_site
-    from generator.validate import ProjectNotFound, validate_project
-
-    root = Path(args.path).resolve()
+def check_repository(root: Path, site_dir: Path, *, allow_dirty: bool, shown: Path) -> None:
+    """Refuse a project that is not in a git repository, or (unless `allow_dirty`) has changes
+    that are not committed. `shown`: the project's path as the user gave it."""
     if not root.is_dir():
-        return _usage(f"{args.path} is not a folder")
+        raise PublishRefused(f"{shown} is not a folder")
     if repository_root(root) is None:
-        return _usage(f"{args.path} is not in a git repository: publishing pushes the site to "
-                      "a git remote (run `git init`, commit the plan, and add a remote)")
-    site_dir = (args.site_dir or root / "site").resolve()
-    if not args.allow_dirty and (dirty := dirty_paths(root, site_dir)):
-        shown = "\n".join(f"  {p}" for p in dirty[:10]) + ("\n  ..." if len(dirty) > 10 else "")
-        return _usage(f"these files have changes that are not committed:\n{shown}\ncommit them "
-                      "first, so that the published site matches the plan in git, or pass "
-                      "--allow-dirty")
-    try:
-        plan = validate_project(root, args.today).plan  # None when there are errors
-    except ProjectNotFound as error:
-        return _usage(str(error))
-    remotes = args.remotes or (plan.site.mirrors if plan else []) or ["origin"]
+        raise PublishRefused(f"{shown} is not in a git repository: publishing pushes the site "
+                             "to a git remote (run `git init`, commit the plan, and add a remote)")
+    if not allow_dirty and (dirty := dirty_paths(root, site_dir)):
+        listed = "\n".join(f"  {p}" for p in dirty[:10]) + ("\n  ..." if len(dirty) > 10 else "")
+        raise PublishRefused(f"these files have changes that are not committed:\n{listed}\n"
+                             "commit them first, so that the published site matches the plan "
+                             "in git, or pass --allow-dirty")
+
+
+def check_targets(root: Path, remotes: Sequence[str], branch: str | None, *,
+                  named: bool) -> None:
+    """Refuse remotes and a branch that must not be given to git, and (when `named`: the plan
+    is valid) remote names the repository does not have."""
     refused = [f"{problem}\n  hint: {_REMOTE_FIX}" for r in remotes if (problem := remote_problem(r))]
-    if args.branch and (problem := _branch_problem(args.branch)):
+    if branch and (problem := _branch_problem(branch)):
         refused.append(problem)
     if refused:
-        return _usage("\n".join(refused) + "\nNothing was published.")
+        raise PublishRefused("\n".join(refused) + "\nNothing was published.")
     known = set(_run_git(root, "remote").split())
     missing = [r for r in remotes if r not in known and not _looks_like_location(r)]
-    if plan is not None and missing:
-        return _usage(f"this repository has no remote named {', '.join(missing)}: add it "
-                      f"(git remote add {missing[0]} URL), or pass --remote NAME_OR_URL")
-    status = build_site(root, site_dir, args.today)  # reports the plan's problems
-    if status or plan is None:
-        print("Nothing was published.", file=sys.stderr)
-        return status or 1
-    results = publish(site_dir, remotes, args.branch or plan.site.branch or "gh-pages",
-                      args.message, repo=root)
-    for result in results:
-        print(result, file=sys.stdout if result.ok else sys.stderr)
-    return 0 if all(r.ok for r in results) else 1
+    if named and missing:
+        raise PublishRefused(f"this repository has no remote named {', '.join(missing)}: add it "
+                             f"(git remote add {missing[0]} URL), or pass --remote NAME_OR_URL")
 
 
 _REMOTE_FIX = ("give a git remote's name (`origin`), an `https://` or `ssh://` address, "
@@ -347,8 +320,3 @@ def _branch_problem(branch: str) -> str:
 def _looks_like_location(remote: str) -> bool:
     """A URL or a path, as opposed to the name of a remote."""
     return any(mark in remote for mark in ("/", ":", "\\")) or remote.endswith(".git")
-
-
-def _usage(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2

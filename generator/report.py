@@ -1,16 +1,29 @@
-"""Prints validation findings for people (text), for GitHub pull requests and for tools (JSON)."""
+"""How the tool reports: its exit statuses, validation findings for people (text), for GitHub
+pull requests and for tools (JSON), and errors of the machine it runs on in words."""
 
 from __future__ import annotations
 
 import errno
 import json
 import sys
-from typing import TextIO
+from enum import IntEnum
+from typing import TYPE_CHECKING, TextIO
 
-from generator.model import Finding
-from generator.validate import Validation
+if TYPE_CHECKING:  # (imported lazily: `recovery-plan --help` loads no validator)
+    from generator.model import Finding
+    from generator.validate import Validation
 
 FORMATS = ("text", "github", "json")
+
+
+class ExitStatus(IntEnum):
+    """The exit statuses of every command (the CLI's `--help` explains them)."""
+
+    OK = 0
+    PROBLEMS = 1  # the plan has errors (or warnings with --strict), the build or a mirror failed
+    CANNOT_RUN = 2  # bad path or arguments, full disk, read-only folder, no permission
+    INTERRUPTED = 130  # Ctrl-C, or SIGTERM (as the shell reports a process ended by SIGINT)
+    BROKEN_PIPE = 141  # the reader of the output left (as the shell reports SIGPIPE)
 
 
 def print_findings(validation: Validation, output_format: str = "text", *, summary: bool = True,
