@@ -49,9 +49,11 @@ def site_dir_problem(final: Path, root: Path) -> str | None:
     if final.exists() and not final.is_dir():
         return f"{where} it is a file, not a folder; {choose}"
     if final.is_dir() and not is_built_site(final) and any(final.iterdir()):
-        return (f"{where} it holds files that recovery-plan did not build (it has no "
-                f"{MARKER} file), which building would replace; choose a new or empty folder "
-                "as --site-dir, or remove this one first")
+        return (
+            f"{where} it holds files that recovery-plan did not build (it has no "
+            f"{MARKER} file), which building would replace; choose a new or empty folder "
+            "as --site-dir, or remove this one first"
+        )
     return None
 
 
@@ -90,8 +92,9 @@ class Staging:
     def commit(self) -> None:
         """Mark the staging folder as a built site and swap it into place; remove the old site."""
         try:
-            (self.path / MARKER).write_text("Built by recovery-plan, in one piece: do not edit.\n",
-                                            encoding="utf-8")
+            (self.path / MARKER).write_text(
+                "Built by recovery-plan, in one piece: do not edit.\n", encoding="utf-8"
+            )
             if not self.final.exists():
                 os.rename(self.path, self.final)
             elif not _exchange(self.path, self.final):
@@ -138,8 +141,11 @@ def _lock(path: Path, final: Path) -> int:
             except BlockingIOError:
                 if not waited:
                     holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-                    print(f"Another build of {final} is running (process {holder}): waiting "
-                          "for it to finish.", file=sys.stderr, flush=True)
+                    print(
+                        f"Another build of {final} is running (process {holder}): waiting for it to finish.",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     waited = True
                 fcntl.flock(fd, fcntl.LOCK_EX)
             if _same_file(fd, path):
@@ -173,8 +179,7 @@ def _exchange(staging: Path, final: Path) -> bool:
     renameat2 = getattr(_libc(), "renameat2", None)
     if renameat2 is None:
         return False
-    if renameat2(_AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(final),
-                 _RENAME_EXCHANGE) == 0:
+    if renameat2(_AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(final), _RENAME_EXCHANGE) == 0:
         return True
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):

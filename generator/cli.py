@@ -70,73 +70,114 @@ def _cannot_run(message: str) -> ExitStatus:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="recovery-plan", description=DESCRIPTION, epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="recovery-plan",
+        description=DESCRIPTION,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser(
-        "validate", help="check the plan and report every problem",
+        "validate",
+        help="check the plan and report every problem",
         description="Check every file of the plan and report all problems in one run, as "
-        "path:line:col: error|warning: message, then a summary line.")
+        "path:line:col: error|warning: message, then a summary line.",
+    )
     _common(validate)
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    validate.add_argument("--format", choices=FORMATS, default="text",
-                          help="text for people (default), github for pull-request "
-                          "annotations, json for tools")
+    validate.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text for people (default), github for pull-request annotations, json for tools",
+    )
     validate.set_defaults(run=_validate)
 
     build = commands.add_parser(
-        "build", help="validate and build the website, offline app and printed sheet",
+        "build",
+        help="validate and build the website, offline app and printed sheet",
         description="Validate the plan, then build the site into site/ (or --site-dir). A failed "
         "or interrupted build leaves the previous site exactly as it was; a second build of the "
         "same site waits for the first. Given a folder of client plans "
-        "(sub-folders each holding plans/), builds them all in parallel into --out.")
+        "(sub-folders each holding plans/), builds them all in parallel into --out.",
+    )
     _common(build)
-    build.add_argument("--site-dir", type=Path, help="where to build (default: site/ in PATH): "
-                       "a new or empty folder, or a site built before")
+    build.add_argument(
+        "--site-dir",
+        type=Path,
+        help="where to build (default: site/ in PATH): a new or empty folder, or a site built before",
+    )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument("--out", type=Path, default=Path("sites"),
-                       help="with a folder of client plans: where each client's site goes "
-                       "(default: sites/)")
-    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                       help="with a folder of client plans: parallel builds (default: CPU count)")
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=Path("sites"),
+        help="with a folder of client plans: where each client's site goes (default: sites/)",
+    )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="with a folder of client plans: parallel builds (default: CPU count)",
+    )
     build.set_defaults(run=_build)
 
     serve = commands.add_parser(
-        "serve", help="preview the site; rebuilds when a plan file changes",
-        description="Serve a live preview that rebuilds when a file in plans/ or contacts/ changes.")
+        "serve",
+        help="preview the site; rebuilds when a plan file changes",
+        description="Serve a live preview that rebuilds when a file in plans/ or contacts/ changes.",
+    )
     _common(serve)
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
-                       help="address to serve on (default: 127.0.0.1:8000)")
+    serve.add_argument(
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="HOST:PORT",
+        help="address to serve on (default: 127.0.0.1:8000)",
+    )
     serve.set_defaults(run=_serve)
 
     publish_parser = commands.add_parser(
-        "publish", help="validate, build and push the site to its git remotes",
+        "publish",
+        help="validate, build and push the site to its git remotes",
         description="Validate and build the site, check it depends on no company server, then "
-        "push it to a branch of each git remote (GitHub Pages by default).")
+        "push it to a branch of each git remote (GitHub Pages by default).",
+    )
     _common(publish_parser)
     publish_parser.add_argument(
-        "--remote", action="append", dest="remotes", metavar="NAME_OR_URL",
+        "--remote",
+        action="append",
+        dest="remotes",
+        metavar="NAME_OR_URL",
         help="a git remote name, URL or path to publish to; repeat for mirrors "
-        "(default: site.mirrors in plans/plan.yaml, else origin)")
-    publish_parser.add_argument("--branch", help="branch to push the site to (default: "
-                                "site.branch in plans/plan.yaml, else gh-pages)")
+        "(default: site.mirrors in plans/plan.yaml, else origin)",
+    )
+    publish_parser.add_argument(
+        "--branch", help="branch to push the site to (default: site.branch in plans/plan.yaml, else gh-pages)"
+    )
     publish_parser.add_argument("--message", help="commit message of the published site")
-    publish_parser.add_argument("--site-dir", type=Path,
-                                help="where to build (default: site/ in PATH)")
-    publish_parser.add_argument("--allow-dirty", action="store_true",
-                                help="publish even though plan files have uncommitted changes")
+    publish_parser.add_argument("--site-dir", type=Path, help="where to build (default: site/ in PATH)")
+    publish_parser.add_argument(
+        "--allow-dirty", action="store_true", help="publish even though plan files have uncommitted changes"
+    )
     publish_parser.set_defaults(run=_publish)
     return parser
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH",
-                        help="project root holding plans/ and contacts/ (default: .)")
-    parser.add_argument("--today", metavar="YYYY-MM-DD",
-                        help="judge staleness as of this date (default: today; also "
-                        "RECOVERY_PLAN_TODAY)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="PATH",
+        help="project root holding plans/ and contacts/ (default: .)",
+    )
+    parser.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="judge staleness as of this date (default: today; also RECOVERY_PLAN_TODAY)",
+    )
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -169,8 +210,9 @@ def _build(args: argparse.Namespace) -> int:
         return _cannot_run(str(error))
 
 
-def build_one(root: Path, site_dir: Path | None, today: str | None, strict: bool = False,
-              printer: Printer | None = None) -> int:
+def build_one(
+    root: Path, site_dir: Path | None, today: str | None, strict: bool = False, printer: Printer | None = None
+) -> int:
     """Build one plan, printing its findings, then what was built or why nothing was."""
     from mkdocs.exceptions import MkDocsException
 
@@ -197,14 +239,18 @@ def build_one(root: Path, site_dir: Path | None, today: str | None, strict: bool
         return ExitStatus.PROBLEMS
     except building.CannotWrite as failed:
         writing = f"the site into {shown_path(failed.site_dir)}" if failed.site_dir else ""
-        print(f"error: {environment_error(failed.error, writing)} Nothing was built; "
-              f"{UNCHANGED}.", file=sys.stderr)
+        print(
+            f"error: {environment_error(failed.error, writing)} Nothing was built; {UNCHANGED}.",
+            file=sys.stderr,
+        )
         return ExitStatus.CANNOT_RUN
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see main)
         print(f"Interrupted: nothing was built; {UNCHANGED}.", file=sys.stderr)
         return ExitStatus.INTERRUPTED
-    print(f"Built {shown_path(built.site_dir)}/ in {built.seconds:.1f} s "
-          f"({built.validation.summary()}).", file=sys.stderr)
+    print(
+        f"Built {shown_path(built.site_dir)}/ in {built.seconds:.1f} s ({built.validation.summary()}).",
+        file=sys.stderr,
+    )
     return ExitStatus.OK
 
 
@@ -231,17 +277,26 @@ def _build_many(folder: Path, out: Path, today: str | None, jobs: int) -> int:
             for done, result in enumerate(builds, start=1):
                 results.append(result)
                 mark = "ok" if result.status == ExitStatus.OK else "FAILED"
-                print(f"[{done}/{len(clients)}] {_bar(done, len(clients))} {result.name}: {mark} "
-                      f"({result.seconds:.1f} s)", file=sys.stderr)
+                print(
+                    f"[{done}/{len(clients)}] {_bar(done, len(clients))} {result.name}: {mark} "
+                    f"({result.seconds:.1f} s)",
+                    file=sys.stderr,
+                )
                 if result.status:
                     print(result.output.rstrip(), file=sys.stderr)
     except KeyboardInterrupt:
-        print(f"Interrupted: {len(results)} of {len(clients)} plans were built; each site in "
-              f"{shown_path(out)}/ is either as it was or complete.", file=sys.stderr)
+        print(
+            f"Interrupted: {len(results)} of {len(clients)} plans were built; each site in "
+            f"{shown_path(out)}/ is either as it was or complete.",
+            file=sys.stderr,
+        )
         return ExitStatus.INTERRUPTED
     failed = [r.name for r in results if r.status]
-    print(f"{len(results) - len(failed)} of {len(results)} plans built into {shown_path(out)}/"
-          + (f"; failed: {', '.join(sorted(failed))}" if failed else ""), file=sys.stderr)
+    print(
+        f"{len(results) - len(failed)} of {len(results)} plans built into {shown_path(out)}/"
+        + (f"; failed: {', '.join(sorted(failed))}" if failed else ""),
+        file=sys.stderr,
+    )
     return ExitStatus.PROBLEMS if failed else ExitStatus.OK
 
 
@@ -278,8 +333,9 @@ def _publish(args: argparse.Namespace) -> int:
     if status or plan is None:
         print("Nothing was published.", file=sys.stderr)
         return status or ExitStatus.PROBLEMS
-    results = publish.publish(site_dir, remotes, args.branch or plan.site.branch or "gh-pages",
-                              args.message, repo=root)
+    results = publish.publish(
+        site_dir, remotes, args.branch or plan.site.branch or "gh-pages", args.message, repo=root
+    )
     for result in results:
         print(result, file=sys.stdout if result.ok else sys.stderr)
     return ExitStatus.OK if all(r.ok for r in results) else ExitStatus.PROBLEMS

@@ -86,8 +86,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.plan is not None
-        unsafe = unsafe_author_pages(Path(config.docs_dir), [f.abs_src_path or "" for f in files],
-                                     self.root)
+        unsafe = unsafe_author_pages(Path(config.docs_dir), [f.abs_src_path or "" for f in files], self.root)
         for file in [f for f in files if f.abs_src_path in unsafe]:
             files.remove(file)  # a link out of the project, a FIFO: never published
         in_nav = set(_nav_paths(config.nav or []))
@@ -96,15 +95,25 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
             inclusion = InclusionLevel.INCLUDED if uri in in_nav else InclusionLevel.NOT_IN_NAV
             if own := files.get_file_from_path(uri):
                 files.remove(own)
-                _log_findings([Finding(
-                    shown_path(Path(own.abs_src_path or uri)), 1, 1, Severity.WARNING,
-                    f"this page has the address of a generated page ({uri}) and is left out",
-                    "rename it: the plan's own pages take these addresses", "page-replaced")])
+                _log_findings(
+                    [
+                        Finding(
+                            shown_path(Path(own.abs_src_path or uri)),
+                            1,
+                            1,
+                            Severity.WARNING,
+                            f"this page has the address of a generated page ({uri}) and is left out",
+                            "rename it: the plan's own pages take these addresses",
+                            "page-replaced",
+                        )
+                    ]
+                )
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         return files
 
-    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
-                 builder: Callable[..., Any]) -> LiveReloadServer:
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
         for folder in ("plans", "contacts"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
@@ -133,14 +142,15 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         if self.command != "serve":  # the live preview's reload script is inline
             csp.write(site_dir)
         pwa.write(site_dir, self.plan, config, preview=self.command == "serve")
-        problems += [f for f in independence.check_site(site_dir, self.plan, self.author_html)
-                     if f not in self.reported]  # an author page's: validation said it
+        problems += [
+            f
+            for f in independence.check_site(site_dir, self.plan, self.author_html)
+            if f not in self.reported
+        ]  # an author page's: validation said it
         _log_findings(problems)
         errors = [p for p in problems if p.severity is Severity.ERROR]
         if errors:
-            raise PluginError(
-                f"{len(errors)} error(s) while building the site: site/ is unchanged."
-            )
+            raise PluginError(f"{len(errors)} error(s) while building the site: site/ is unchanged.")
         if self.staging is not None:
             staging, self.staging = self.staging, None
             staging.commit()

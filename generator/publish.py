@@ -49,25 +49,29 @@ class _Git:
     """Runs git on one repository's object store, with a private index, never a work tree."""
 
     def __init__(self, git_dir: Path, scratch: Path, cwd: Path):
-        self.env = {k: v for k, v in os.environ.items()
-                    if k not in ("GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX")}
-        self.env.update({"GIT_DIR": str(git_dir), "GIT_TERMINAL_PROMPT": "0",
-                         "GCM_INTERACTIVE": "never"})
+        self.env = {
+            k: v for k, v in os.environ.items() if k not in ("GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX")
+        }
+        self.env.update({"GIT_DIR": str(git_dir), "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never"})
         self.cwd = cwd  # where remote URLs that are relative paths start from
         self.index = scratch / "index"
 
-    def __call__(self, *args: str, stdin: str | bytes | None = None, index: bool = False,
-                 timeout: float | None = None) -> str:
+    def __call__(
+        self, *args: str, stdin: str | bytes | None = None, index: bool = False, timeout: float | None = None
+    ) -> str:
         env = {**self.env, "GIT_INDEX_FILE": str(self.index)} if index else self.env
         data = stdin.encode() if isinstance(stdin, str) else stdin
         try:
-            done = subprocess.run(["git", *args], cwd=self.cwd, env=env, input=data,
-                                  capture_output=True, timeout=timeout)
+            done = subprocess.run(
+                ["git", *args], cwd=self.cwd, env=env, input=data, capture_output=True, timeout=timeout
+            )
         except subprocess.TimeoutExpired as error:
             raise GitError(f"git {args[0]} gave no answer in {timeout:.0f} s") from error
         if done.returncode:
-            raise GitError(_explanation(done.stderr.decode(errors="replace"))
-                           or f"git {args[0]} failed with status {done.returncode}")
+            raise GitError(
+                _explanation(done.stderr.decode(errors="replace"))
+                or f"git {args[0]} failed with status {done.returncode}"
+            )
         return done.stdout.decode(errors="replace").strip()
 
     def ensure_identity(self) -> None:
@@ -87,8 +91,13 @@ def _explanation(stderr: str) -> str:
     return " ".join(line.removeprefix("fatal: ") for line in reasons[:3])
 
 
-def publish(site_dir: Path, remotes: Sequence[str], branch: str = "gh-pages",
-            message: str | None = None, repo: Path | None = None) -> list[PublishResult]:
+def publish(
+    site_dir: Path,
+    remotes: Sequence[str],
+    branch: str = "gh-pages",
+    message: str | None = None,
+    repo: Path | None = None,
+) -> list[PublishResult]:
     """Push `site_dir` to `branch` of each remote: a remote name of `repo`, a URL or a path.
 
     `repo` is the project's git repository: its remote names and git configuration
@@ -110,8 +119,7 @@ def publish(site_dir: Path, remotes: Sequence[str], branch: str = "gh-pages",
         scratch = Path(temp)
         if repo is None:
             git_dir, cwd = scratch / "scratch.git", Path.cwd()
-            subprocess.run(["git", "init", "-q", "--bare", str(git_dir)], check=True,
-                           capture_output=True)
+            subprocess.run(["git", "init", "-q", "--bare", str(git_dir)], check=True, capture_output=True)
             names: set[str] = set()
         else:
             git_dir = Path(_run_git(repo, "rev-parse", "--absolute-git-dir"))
@@ -121,11 +129,20 @@ def publish(site_dir: Path, remotes: Sequence[str], branch: str = "gh-pages",
         git.ensure_identity()
         tree = _write_tree(git, site_dir)
         message = message or _default_message(repo)
-        return [_publish_one(git, remote, remote if remote in names else _as_url(remote),
-                             branch, tree, message, site_has_cname=(site_dir / "CNAME").is_file())
-                if not (refused := remote_problem(remote)) else PublishResult(remote, False,
-                                                                              error=refused)
-                for remote in remotes]
+        return [
+            _publish_one(
+                git,
+                remote,
+                remote if remote in names else _as_url(remote),
+                branch,
+                tree,
+                message,
+                site_has_cname=(site_dir / "CNAME").is_file(),
+            )
+            if not (refused := remote_problem(remote))
+            else PublishResult(remote, False, error=refused)
+            for remote in remotes
+        ]
 
 
 def remote_problem(remote: str) -> str:
@@ -137,8 +154,9 @@ def remote_problem(remote: str) -> str:
     return ""
 
 
-def _publish_one(git: _Git, shown: str, target: str, branch: str, tree: str, message: str,
-                 site_has_cname: bool) -> PublishResult:
+def _publish_one(
+    git: _Git, shown: str, target: str, branch: str, tree: str, message: str, site_has_cname: bool
+) -> PublishResult:
     scratch_ref = SCRATCH_REF.format(pid=os.getpid())
     try:
         parent = _remote_tip(git, target, branch, scratch_ref)
@@ -147,8 +165,7 @@ def _publish_one(git: _Git, shown: str, target: str, branch: str, tree: str, mes
         if parent and git("rev-parse", f"{parent}^{{tree}}") == tree:
             return PublishResult(shown, True, parent, changed=False)
         commit = git("commit-tree", tree, *(["-p", parent] if parent else []), stdin=message)
-        git("push", "--quiet", "--", target, f"{commit}:refs/heads/{branch}",
-            timeout=NETWORK_TIMEOUT)
+        git("push", "--quiet", "--", target, f"{commit}:refs/heads/{branch}", timeout=NETWORK_TIMEOUT)
         return PublishResult(shown, True, commit)
     except GitError as error:
         return PublishResult(shown, False, error=str(error))
@@ -162,8 +179,16 @@ def _remote_tip(git: _Git, target: str, branch: str, scratch_ref: str) -> str:
     listed = git("ls-remote", "--", target, f"refs/heads/{branch}", timeout=NETWORK_TIMEOUT)
     if not listed:
         return ""
-    git("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", target,
-        f"+refs/heads/{branch}:{scratch_ref}", timeout=NETWORK_TIMEOUT)
+    git(
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        "--",
+        target,
+        f"+refs/heads/{branch}:{scratch_ref}",
+        timeout=NETWORK_TIMEOUT,
+    )
     return git("rev-parse", "--verify", f"{scratch_ref}^{{commit}}")
 
 
@@ -182,8 +207,9 @@ def _write_tree(git: _Git, site_dir: Path) -> str:
             if "\n" in relative:
                 raise ValueError(f"cannot publish a file whose name holds a line break: {path}")
             files.append((relative, path))
-    blobs = git("hash-object", "-w", "--no-filters", "--stdin-paths",
-                stdin="".join(f"{path}\n" for _, path in files)).split()
+    blobs = git(
+        "hash-object", "-w", "--no-filters", "--stdin-paths", stdin="".join(f"{path}\n" for _, path in files)
+    ).split()
     entries = [
         f"{'100755' if os.access(path, os.X_OK) else '100644'} {blob}\t{relative}\x00"
         for (relative, path), blob in zip(files, blobs, strict=True)
@@ -207,8 +233,7 @@ def _keep_cname(git: _Git, tree: str, parent: str) -> str:
 
 def _as_url(remote: str) -> str:
     """A remote given as a URL stays as it is; a path becomes absolute."""
-    if "://" in remote or (":" in remote and not os.path.exists(remote)
-                           and not Path(remote).drive):
+    if "://" in remote or (":" in remote and not os.path.exists(remote) and not Path(remote).drive):
         return remote  # https://..., ssh://..., git@host:path
     return str(Path(remote).resolve())
 
@@ -242,8 +267,16 @@ def dirty_paths(root: Path, site_dir: Path | None = None) -> list[str]:
     out the built site and the build's staging folders."""
     top = Path(_run_git(root, "rev-parse", "--show-toplevel")).resolve()
     ignored = [Path(root, "site").resolve(), *([site_dir.resolve()] if site_dir else [])]
-    output = _run_git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all",
-                      "--", str(root.resolve()), strip=False)
+    output = _run_git(
+        root,
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--",
+        str(root.resolve()),
+        strip=False,
+    )
     records = output.split("\x00")
     paths: list[str] = []
     skip_next = False
@@ -280,17 +313,20 @@ def check_repository(root: Path, site_dir: Path, *, allow_dirty: bool, shown: Pa
     if not root.is_dir():
         raise PublishRefused(f"{shown} is not a folder")
     if repository_root(root) is None:
-        raise PublishRefused(f"{shown} is not in a git repository: publishing pushes the site "
-                             "to a git remote (run `git init`, commit the plan, and add a remote)")
+        raise PublishRefused(
+            f"{shown} is not in a git repository: publishing pushes the site "
+            "to a git remote (run `git init`, commit the plan, and add a remote)"
+        )
     if not allow_dirty and (dirty := dirty_paths(root, site_dir)):
         listed = "\n".join(f"  {p}" for p in dirty[:10]) + ("\n  ..." if len(dirty) > 10 else "")
-        raise PublishRefused(f"these files have changes that are not committed:\n{listed}\n"
-                             "commit them first, so that the published site matches the plan "
-                             "in git, or pass --allow-dirty")
+        raise PublishRefused(
+            f"these files have changes that are not committed:\n{listed}\n"
+            "commit them first, so that the published site matches the plan "
+            "in git, or pass --allow-dirty"
+        )
 
 
-def check_targets(root: Path, remotes: Sequence[str], branch: str | None, *,
-                  named: bool) -> None:
+def check_targets(root: Path, remotes: Sequence[str], branch: str | None, *, named: bool) -> None:
     """Refuse remotes and a branch that must not be given to git, and (when `named`: the plan
     is valid) remote names the repository does not have."""
     refused = [f"{problem}\n  hint: {_REMOTE_FIX}" for r in remotes if (problem := remote_problem(r))]
@@ -301,12 +337,16 @@ def check_targets(root: Path, remotes: Sequence[str], branch: str | None, *,
     known = set(_run_git(root, "remote").split())
     missing = [r for r in remotes if r not in known and not _looks_like_location(r)]
     if named and missing:
-        raise PublishRefused(f"this repository has no remote named {', '.join(missing)}: add it "
-                             f"(git remote add {missing[0]} URL), or pass --remote NAME_OR_URL")
+        raise PublishRefused(
+            f"this repository has no remote named {', '.join(missing)}: add it "
+            f"(git remote add {missing[0]} URL), or pass --remote NAME_OR_URL"
+        )
 
 
-_REMOTE_FIX = ("give a git remote's name (`origin`), an `https://` or `ssh://` address, "
-               "`git@host:owner/repo.git`, or a local path")
+_REMOTE_FIX = (
+    "give a git remote's name (`origin`), an `https://` or `ssh://` address, "
+    "`git@host:owner/repo.git`, or a local path"
+)
 
 
 def _branch_problem(branch: str) -> str:
