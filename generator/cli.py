@@ -78,37 +78,60 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    validate = commands.add_parser(
+    def command(
+        name: str, run: Callable[[argparse.Namespace], int], summary: str, description: str
+    ) -> argparse.ArgumentParser:
+        """A command, with the options every command has (PATH and --today)."""
+        sub = commands.add_parser(name, help=summary, description=description)
+        sub.set_defaults(run=run)
+        sub.add_argument(
+            "path",
+            nargs="?",
+            type=Path,
+            default=Path("."),
+            metavar="PATH",
+            help="project root holding plans/ and contacts/ (default: .)",
+        )
+        sub.add_argument(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="judge staleness as of this date (default: today; also RECOVERY_PLAN_TODAY)",
+        )
+        return sub
+
+    def strict(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    validate = command(
         "validate",
-        help="check the plan and report every problem",
-        description="Check every file of the plan and report all problems in one run, as "
+        _validate,
+        "check the plan and report every problem",
+        "Check every file of the plan and report all problems in one run, as "
         "path:line:col: error|warning: message, then a summary line.",
     )
-    _common(validate)
-    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    strict(validate)
     validate.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
         help="text for people (default), github for pull-request annotations, json for tools",
     )
-    validate.set_defaults(run=_validate)
 
-    build = commands.add_parser(
+    build = command(
         "build",
-        help="validate and build the website, offline app and printed sheet",
-        description="Validate the plan, then build the site into site/ (or --site-dir). A failed "
-        "or interrupted build leaves the previous site exactly as it was; a second build of the "
-        "same site waits for the first. Given a folder of client plans "
-        "(sub-folders each holding plans/), builds them all in parallel into --out.",
+        _build,
+        "validate and build the website, offline app and printed sheet",
+        "Validate the plan, then build the site into site/ (or --site-dir). A failed or "
+        "interrupted build leaves the previous site exactly as it was; a second build of the "
+        "same site waits for the first. Given a folder of client plans (sub-folders each "
+        "holding plans/), builds them all in parallel into --out.",
     )
-    _common(build)
     build.add_argument(
         "--site-dir",
         type=Path,
         help="where to build (default: site/ in PATH): a new or empty folder, or a site built before",
     )
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    strict(build)
     build.add_argument(
         "--out",
         type=Path,
@@ -121,30 +144,28 @@ def _parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         help="with a folder of client plans: parallel builds (default: CPU count)",
     )
-    build.set_defaults(run=_build)
 
-    serve = commands.add_parser(
+    serve = command(
         "serve",
-        help="preview the site; rebuilds when a plan file changes",
-        description="Serve a live preview that rebuilds when a file in plans/ or contacts/ changes.",
+        _serve,
+        "preview the site; rebuilds when a plan file changes",
+        "Serve a live preview that rebuilds when a file in plans/ or contacts/ changes.",
     )
-    _common(serve)
     serve.add_argument(
         "--dev-addr",
         default="127.0.0.1:8000",
         metavar="HOST:PORT",
         help="address to serve on (default: 127.0.0.1:8000)",
     )
-    serve.set_defaults(run=_serve)
 
-    publish_parser = commands.add_parser(
+    publish = command(
         "publish",
-        help="validate, build and push the site to its git remotes",
-        description="Validate and build the site, check it depends on no company server, then "
-        "push it to a branch of each git remote (GitHub Pages by default).",
+        _publish,
+        "validate, build and push the site to its git remotes",
+        "Validate and build the site, check it depends on no company server, then push it to "
+        "a branch of each git remote (GitHub Pages by default).",
     )
-    _common(publish_parser)
-    publish_parser.add_argument(
+    publish.add_argument(
         "--remote",
         action="append",
         dest="remotes",
@@ -152,32 +173,15 @@ def _parser() -> argparse.ArgumentParser:
         help="a git remote name, URL or path to publish to; repeat for mirrors "
         "(default: site.mirrors in plans/plan.yaml, else origin)",
     )
-    publish_parser.add_argument(
+    publish.add_argument(
         "--branch", help="branch to push the site to (default: site.branch in plans/plan.yaml, else gh-pages)"
     )
-    publish_parser.add_argument("--message", help="commit message of the published site")
-    publish_parser.add_argument("--site-dir", type=Path, help="where to build (default: site/ in PATH)")
-    publish_parser.add_argument(
+    publish.add_argument("--message", help="commit message of the published site")
+    publish.add_argument("--site-dir", type=Path, help="where to build (default: site/ in PATH)")
+    publish.add_argument(
         "--allow-dirty", action="store_true", help="publish even though plan files have uncommitted changes"
     )
-    publish_parser.set_defaults(run=_publish)
     return parser
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        default=Path("."),
-        metavar="PATH",
-        help="project root holding plans/ and contacts/ (default: .)",
-    )
-    parser.add_argument(
-        "--today",
-        metavar="YYYY-MM-DD",
-        help="judge staleness as of this date (default: today; also RECOVERY_PLAN_TODAY)",
-    )
 
 
 def _validate(args: argparse.Namespace) -> int:
