@@ -192,12 +192,14 @@ def _config_finding(config_file: Path, key: str, message: str, hint: str) -> Fin
 
 
 def build_site(root: Path, site_dir: Path | None = None, today: str | None = None,
-               strict: bool = False,
+               strict: bool = False, *,
                validated: Callable[[Validation], None] = lambda _: None,
+               waiting: Callable[[str], None] | None = None,
                printer: printsheet.Printer | None = None) -> Built:
     """Validate, then build the site, the offline app and the printed sheet. `validated` is
-    given the validation as soon as it is done (before the long part of the build); `printer`:
-    the printed sheet's, if the caller prepared it already.
+    given the validation as soon as it is done (before the long part of the build); `waiting`
+    is told when another build of the site runs (this one waits for it); `printer`: the printed
+    sheet's, if the caller prepared it already.
 
     Raises `PlanHasProblems`, `ConfigProblem`, `atomic.SiteDirRefused`, `CannotWrite` or
     MkDocs' own `MkDocsException`; in each case, and when interrupted, nothing was built and
@@ -216,6 +218,8 @@ def build_site(root: Path, site_dir: Path | None = None, today: str | None = Non
                 raise PlanHasProblems(validation)
             plugin = config.plugins[PLUGIN]
             plugin.validation, plugin.printer = validation, printer  # type: ignore[attr-defined]
+            if waiting:
+                plugin.waiting = waiting  # type: ignore[attr-defined]
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

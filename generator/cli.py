@@ -228,7 +228,9 @@ def build_one(
         print_findings(validation, summary=False)
 
     try:
-        built = building.build_site(root, site_dir, today, strict, validated, printer)
+        built = building.build_site(
+            root, site_dir, today, strict, validated=validated, waiting=_say, printer=printer
+        )
     except building.PlanHasProblems as problems:
         print(f"{problems.validation.summary()}: nothing was built; {UNCHANGED}.", file=sys.stderr)
         return ExitStatus.PROBLEMS
@@ -256,6 +258,11 @@ def build_one(
         file=sys.stderr,
     )
     return ExitStatus.OK
+
+
+def _say(message: str) -> None:
+    """A note while the command works (e.g. that it waits for another build)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def build_client(root: Path, site_dir: Path, today: str | None) -> int:

@@ -43,6 +43,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.staging: atomic.Staging | None = None  # the build's staging folder, until swapped
         self.sheet: printsheet.PendingSheet | None = None
         self.printer: printsheet.Printer | None = None  # set by `recovery-plan build`, started early
+        self.waiting: Callable[[str], None] = log.info  # told when another build holds the site
         self.validation: Validation | None = None  # set by `recovery-plan build` to skip a re-run
         self.reported: set[Finding] = set()  # what validation already said
         self.page_findings: list[Finding] = []  # what cleaning the authors' pages found besides
@@ -78,7 +79,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.sheet = printer.start(self.plan)  # laid out while MkDocs renders the pages
         if self.command == "build" and self.config.atomic:
             try:
-                self.staging = atomic.Staging(Path(config.site_dir), self.root)
+                self.staging = atomic.Staging(Path(config.site_dir), self.root, self.waiting)
             except atomic.SiteDirRefused as error:
                 raise PluginError(str(error)) from None
             config.site_dir = str(self.staging.path)
