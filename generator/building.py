@@ -33,6 +33,7 @@ from mkdocs.utils.yaml import get_yaml_loader, yaml_load  # noqa: E402
 from generator import atomic, lifetime, printsheet  # noqa: E402
 from generator.loader import shown_path  # noqa: E402
 from generator.model import Finding, Severity  # noqa: E402
+from generator.plugin import RecoveryPlanPlugin  # noqa: E402
 from generator.report import ExitStatus  # noqa: E402
 from generator.validate import Validation, validate_project  # noqa: E402
 
@@ -217,9 +218,10 @@ def build_site(root: Path, site_dir: Path | None = None, today: str | None = Non
             if validation.errors or (strict and validation.findings):
                 raise PlanHasProblems(validation)
             plugin = config.plugins[PLUGIN]
-            plugin.validation, plugin.printer = validation, printer  # type: ignore[attr-defined]
+            assert isinstance(plugin, RecoveryPlanPlugin)
+            plugin.validation, plugin.printer = validation, printer
             if waiting:
-                plugin.waiting = waiting  # type: ignore[attr-defined]
+                plugin.waiting = waiting
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
