@@ -21,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-node_modules/axe-core/axe.min.js: package.json
+node_modules/.installed: package.json package-lock.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
@@ -30,8 +30,7 @@ site: $(VENV)/.installed
 	$(BIN)/recovery-plan build .
 
 ## test: run the whole test suite (lint, unit, browser, print, publish)
-test: $(VENV)/.installed-test node_modules/axe-core/axe.min.js
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## validate: check the plan and print every problem
@@ -50,8 +49,12 @@ publish: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 
-lint: $(VENV)/.installed-test
+## lint: formatting, lint and types of the Python (ruff, mypy), lint of the site's scripts (ESLint)
+lint: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	npx --no-install eslint --max-warnings 0 generator/assets/
 
 clean:
 	rm -rf site .site-* $(VENV) node_modules

@@ -20,7 +20,7 @@ import errno
 import fcntl
 import os
 import shutil
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.loader import shown_path
@@ -49,9 +49,11 @@ def site_dir_problem(final: Path, root: Path) -> str | None:
     if final.exists() and not final.is_dir():
         return f"{where} it is a file, not a folder; {choose}"
     if final.is_dir() and not is_built_site(final) and any(final.iterdir()):
-        return (f"{where} it holds files that recovery-plan did not build (it has no "
-                f"{MARKER} file), which building would replace; choose a new or empty folder "
-                "as --site-dir, or remove this one first")
+        return (
+            f"{where} it holds files that recovery-plan did not build (it has no "
+            f"{MARKER} file), which building would replace; choose a new or empty folder "
+            "as --site-dir, or remove this one first"
+        )
     return None
 
 
@@ -68,15 +70,16 @@ def is_built_site(folder: Path) -> bool:
 
 class Staging:
     """One build of the site at `final`: holds the lock, and the staging folder to build into
-    until `commit` swaps it into place or `discard` throws it away."""
+    until `commit` swaps it into place or `discard` throws it away. `waiting` is told when
+    another build of the same site holds the lock (this one then waits for it)."""
 
-    def __init__(self, final: Path, root: Path) -> None:
+    def __init__(self, final: Path, root: Path, waiting: Callable[[str], None] = lambda _: None) -> None:
         if problem := site_dir_problem(final, root):
             raise SiteDirRefused(problem)
         self.final = final.resolve()
         self.final.parent.mkdir(parents=True, exist_ok=True)
         self.path = self._beside("")
-        self._lock: int | None = _lock(self._beside(".lock"), self.final)
+        self._lock: int | None = _lock(self._beside(".lock"), self.final, waiting)
         try:
             self._tidy()  # what a killed build left
             self.path.mkdir()
@@ -90,8 +93,9 @@ class Staging:
     def commit(self) -> None:
         """Mark the staging folder as a built site and swap it into place; remove the old site."""
         try:
-            (self.path / MARKER).write_text("Built by recovery-plan, in one piece: do not edit.\n",
-                                            encoding="utf-8")
+            (self.path / MARKER).write_text(
+                "Built by recovery-plan, in one piece: do not edit.\n", encoding="utf-8"
+            )
             if not self.final.exists():
                 os.rename(self.path, self.final)
             elif not _exchange(self.path, self.final):
@@ -124,8 +128,8 @@ class Staging:
             self._lock = None
 
 
-def _lock(path: Path, final: Path) -> int:
-    """Hold an exclusive lock on `path`, waiting (with a message) while another build holds it.
+def _lock(path: Path, final: Path, waiting: Callable[[str], None]) -> int:
+    """Hold an exclusive lock on `path`, waiting (and saying so) while another build holds it.
 
     Its holder removes the file when done: a build that was waiting then finds the path gone
     or holding a newer lock file, and starts again on that one."""
@@ -138,8 +142,9 @@ def _lock(path: Path, final: Path) -> int:
             except BlockingIOError:
                 if not waited:
                     holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-                    print(f"Another build of {final} is running (process {holder}): waiting "
-                          "for it to finish.", file=sys.stderr, flush=True)
+                    waiting(
+                        f"Another build of {final} is running (process {holder}): waiting for it to finish."
+                    )
                     waited = True
                 fcntl.flock(fd, fcntl.LOCK_EX)
             if _same_file(fd, path):
@@ -173,8 +178,7 @@ def _exchange(staging: Path, final: Path) -> bool:
     renameat2 = getattr(_libc(), "renameat2", None)
     if renameat2 is None:
         return False
-    if renameat2(_AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(final),
-                 _RENAME_EXCHANGE) == 0:
+    if renameat2(_AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(final), _RENAME_EXCHANGE) == 0:
         return True
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):

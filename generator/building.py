@@ -1,7 +1,12 @@
-"""Runs MkDocs on a plan: one build, a live preview, or many client plans in parallel."""
+"""Runs MkDocs on a plan: one build, a live preview, or many client plans in parallel.
+
+Results are returned and failures raised; what is shown to people is the CLI's (`cli.py`).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import multiprocessing
 import os
@@ -9,12 +14,12 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import yaml
 
@@ -23,20 +28,19 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before Material is imported
 from mkdocs.commands.build import build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
-from mkdocs.exceptions import MkDocsException  # noqa: E402
 from mkdocs.utils.yaml import get_yaml_loader, yaml_load  # noqa: E402
 
 from generator import atomic, lifetime, printsheet  # noqa: E402
 from generator.loader import shown_path  # noqa: E402
 from generator.model import Finding, Severity  # noqa: E402
-from generator.report import environment_error, print_findings  # noqa: E402
-from generator.validate import validate_project  # noqa: E402
+from generator.plugin import RecoveryPlanPlugin  # noqa: E402
+from generator.report import ExitStatus  # noqa: E402
+from generator.validate import Validation, validate_project  # noqa: E402
 
 BASE_CONFIG = Path(__file__).with_name("mkdocs-base.yml")
 PLUGIN = "recovery-plan"
 OWN_PAGES = Path("plans", "pages")  # the plan's own pages (optional)
 OWN_OVERRIDES = Path("site_overrides")  # the example's own template overrides (optional)
-EXIT_INTERRUPTED = 130
 log = logging.getLogger("mkdocs")
 
 
@@ -46,6 +50,33 @@ class ConfigProblem(Exception):
     def __init__(self, finding: Finding):
         super().__init__(finding.message)
         self.finding = finding
+
+
+class PlanHasProblems(Exception):
+    """The plan has errors (or, in a strict build, warnings): nothing was built."""
+
+    def __init__(self, validation: Validation):
+        super().__init__(validation.summary())
+        self.validation = validation
+
+
+class CannotWrite(Exception):
+    """The machine refused to write the site (disk full, read-only, no permission): nothing
+    was built. `site_dir`: where the site was being built, once known."""
+
+    def __init__(self, error: OSError, site_dir: Path | None):
+        super().__init__(str(error))
+        self.error = error
+        self.site_dir = site_dir
+
+
+@dataclass(frozen=True)
+class Built:
+    """A finished build."""
+
+    site_dir: Path
+    seconds: float
+    validation: Validation
 
 
 @contextmanager
@@ -162,101 +193,92 @@ def _config_finding(config_file: Path, key: str, message: str, hint: str) -> Fin
 
 
 def build_site(root: Path, site_dir: Path | None = None, today: str | None = None,
-               strict: bool = False, output_format: str = "text") -> int:
-    """Validate, then build the site, the offline app and the printed sheet. Exit status 0/1/2."""
+               strict: bool = False, *,
+               validated: Callable[[Validation], None] = lambda _: None,
+               waiting: Callable[[str], None] | None = None,
+               printer: printsheet.Printer | None = None) -> Built:
+    """Validate, then build the site, the offline app and the printed sheet. `validated` is
+    given the validation as soon as it is done (before the long part of the build); `waiting`
+    is told when another build of the site runs (this one waits for it); `printer`: the printed
+    sheet's, if the caller prepared it already.
+
+    Raises `PlanHasProblems`, `ConfigProblem`, `atomic.SiteDirRefused`, `CannotWrite` or
+    MkDocs' own `MkDocsException`; in each case, and when interrupted, nothing was built and
+    the previous site is unchanged.
+    """
     _log_to_stderr()
     started = time.monotonic()
-    printsheet.prepare()  # WeasyPrint loads in the background while the plan is validated
-    unchanged = "the previous site is unchanged"
+    printer = printer or printsheet.prepare()  # WeasyPrint loads while the plan is validated
     target: Path | None = None
     try:
         with config_for(root, site_dir, building=True, today=today, strict=strict) as config:
             target = Path(config.site_dir)
             validation = validate_project(root, today)
-            print_findings(validation, output_format, summary=False)
+            validated(validation)
             if validation.errors or (strict and validation.findings):
-                print(f"{validation.summary()}: nothing was built; {unchanged}.", file=sys.stderr)
-                return 1
-            config.plugins[PLUGIN].validation = validation
+                raise PlanHasProblems(validation)
+            plugin = config.plugins[PLUGIN]
+            assert isinstance(plugin, RecoveryPlanPlugin)
+            plugin.validation, plugin.printer = validation, printer
+            if waiting:
+                plugin.waiting = waiting
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
             finally:
                 config.plugins.on_shutdown()
-    except atomic.SiteDirRefused as refused:
-        print(f"error: {refused}.", file=sys.stderr)
-        return 2
-    except ConfigProblem as problem:
-        print(problem.finding, file=sys.stderr)
-        return 1
-    except MkDocsException as error:
-        print(f"Build failed: {error}", file=sys.stderr)
-        return 1
     except OSError as error:
-        writing = f"the site into {shown_path(target)}" if target else ""
-        print(f"error: {environment_error(error, writing)} Nothing was built; {unchanged}.",
-              file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see cli.main)
-        print(f"Interrupted: nothing was built; {unchanged}.", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    print(f"Built {shown_path(target)}/ in {time.monotonic() - started:.1f} s "
-          f"({validation.summary()}).", file=sys.stderr)
-    return 0
+        raise CannotWrite(error, target) from error
+    return Built(target, time.monotonic() - started, validation)
 
 
-def serve_site(root: Path, dev_addr: str, today: str | None = None) -> int:
+def serve_site(root: Path, dev_addr: str, today: str | None = None) -> None:
     """Live preview; rebuilds when a plan file changes."""
     from mkdocs.commands.serve import serve
 
     _log_to_stderr()
     with config_for(root, today=today) as config:
         serve(config_file=config.config_file_path, dev_addr=dev_addr, livereload=True)
-    return 0
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClientResult:
+    """One client's build: its exit status, and what it printed (stdout and stderr)."""
+
     name: str
     status: int
     seconds: float
     output: str
 
 
-def build_many(folder: Path, out: Path, today: str | None, jobs: int) -> int:
-    """Build every client plan under `folder` (each a sub-folder with plans/) into out/<client>/."""
-    clients = sorted(p for p in folder.iterdir() if (p / "plans").is_dir())
-    if not clients:
-        print(f"error: {folder} holds no plan (no plans/ folder, nor sub-folders with one)",
-              file=sys.stderr)
-        return 2
-    results: list[ClientResult] = []
+BuildOne = Callable[[Path, Path, "str | None"], int]  # (root, site_dir, today) -> exit status
+
+
+def client_plans(folder: Path) -> list[Path]:
+    """The client plans under `folder`: its sub-folders that hold plans/, by name."""
+    return sorted(p for p in folder.iterdir() if (p / "plans").is_dir())
+
+
+def build_many(clients: list[Path], out: Path, today: str | None, jobs: int,
+               build_one: BuildOne) -> Generator[ClientResult, None, None]:
+    """Build each client plan into out/<client>/ with `build_one` (a module-level function:
+    each runs in a process of its own, its output captured); the results as they finish.
+    Closed early (Ctrl-C), every build still running stops as Ctrl-C would stop it."""
     # spawned, not forked: each client's build starts its own helper processes
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_client_worker, initargs=(os.getpid(),))
+    finished = False
     try:
-        futures = [pool.submit(_build_client, c, out / c.name, today) for c in clients]
-        for done, future in enumerate(as_completed(futures), start=1):
-            result = future.result()
-            results.append(result)
-            mark = "ok" if result.status == 0 else "FAILED"
-            print(f"[{done}/{len(clients)}] {_bar(done, len(clients))} {result.name}: {mark} "
-                  f"({result.seconds:.1f} s)", file=sys.stderr)
-            if result.status:
-                print(result.output.rstrip(), file=sys.stderr)
-    except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for worker in multiprocessing.active_children():
-            worker.terminate()  # each stops its build as Ctrl-C would: staging removed
+        futures = [pool.submit(_build_client, build_one, c, out / c.name, today) for c in clients]
+        for future in as_completed(futures):
+            yield future.result()
+        finished = True
+    finally:
+        if not finished:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for worker in multiprocessing.active_children():
+                worker.terminate()  # each stops its build as Ctrl-C would: staging removed
         pool.shutdown()
-        print(f"Interrupted: {len(results)} of {len(clients)} plans were built; each site in "
-              f"{shown_path(out)}/ is either as it was or complete.", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    pool.shutdown()
-    failed = [r.name for r in results if r.status]
-    print(f"{len(results) - len(failed)} of {len(results)} plans built into {shown_path(out)}/"
-          + (f"; failed: {', '.join(sorted(failed))}" if failed else ""), file=sys.stderr)
-    return 1 if failed else 0
 
 
 def _client_worker(build_pid: int) -> None:
@@ -266,33 +288,22 @@ def _client_worker(build_pid: int) -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
-def _build_client(root: Path, site_dir: Path, today: str | None) -> ClientResult:
-    import contextlib
-    import io
-
+def _build_client(build_one: BuildOne, root: Path, site_dir: Path,
+                  today: str | None) -> ClientResult:
     started = time.monotonic()
     buffer = io.StringIO()
     with contextlib.redirect_stderr(buffer), contextlib.redirect_stdout(buffer):
-        try:
-            status = build_site(root, site_dir, today)
-        except Exception as error:  # one client's failure must not stop the others
-            print(f"{type(error).__name__}: {error}", file=sys.stderr)
-            status = 1
-    if status == EXIT_INTERRUPTED:  # the build stopped this one (Ctrl-C): take no other client
+        status = build_one(root, site_dir, today)
+    if status == ExitStatus.INTERRUPTED:  # the build stopped this one: take no other client
         os._exit(status)
     return ClientResult(root.name, status, time.monotonic() - started, buffer.getvalue())
 
 
-def _bar(done: int, total: int, width: int = 20) -> str:
-    filled = round(width * done / total)
-    return "[" + "#" * filled + "." * (width - filled) + "]"
-
-
-class _StderrHandler(logging.StreamHandler):
+class _StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stderr is at the time (so redirecting it captures the log)."""
 
     @property
-    def stream(self):  # type: ignore[override]
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter

@@ -44,8 +44,9 @@ POLICY = {
 }
 JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
 
-_INLINE = re.compile(r"<(?P<tag>script|style)\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=tag)\s*>",
-                     re.IGNORECASE | re.DOTALL)
+_INLINE = re.compile(
+    r"<(?P<tag>script|style)\b(?P<attrs>[^>]*)>(?P<body>.*?)</(?P=tag)\s*>", re.IGNORECASE | re.DOTALL
+)
 _TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
 _SRC = re.compile(r"\bsrc\s*=", re.IGNORECASE)
 _HEAD_START = re.compile(r"<head\b[^>]*>(\s*<meta\s+charset\s*=[^>]*>)?", re.IGNORECASE)
@@ -57,8 +58,7 @@ def policy(page: str) -> str:
     hashes: dict[str, list[str]] = {"script": [], "style": []}
     for match in _INLINE.finditer(page):
         tag = match["tag"].lower()
-        if tag == "script" and (_SRC.search(match["attrs"]) or _script_type(match["attrs"])
-                                not in JS_TYPES):
+        if tag == "script" and (_SRC.search(match["attrs"]) or _script_type(match["attrs"]) not in JS_TYPES):
             continue  # a file of the site, or data (Material's JSON config): not run inline
         digest = hashlib.sha256(match["body"].encode("utf-8")).digest()
         source = f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
@@ -82,7 +82,7 @@ def add_policy(page: str) -> str:
     if head is None:
         return page
     meta = f'\n<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'
-    return page[: head.end()] + meta + page[head.end():]
+    return page[: head.end()] + meta + page[head.end() :]
 
 
 def write(site_dir: Path) -> None:

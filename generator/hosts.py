@@ -19,20 +19,40 @@ import idna
 # Suffixes that never resolve on the public internet: RFC 6762 appendix G (local, intranet,
 # internal, private, corp, home, lan), RFC 8375 (home.arpa) and RFC 6761 (localhost).
 INTRANET_SUFFIXES = (
-    "local", "lan", "internal", "intranet", "private", "corp", "home", "home.arpa",
-    "localdomain", "localhost",
+    "local",
+    "lan",
+    "internal",
+    "intranet",
+    "private",
+    "corp",
+    "home",
+    "home.arpa",
+    "localdomain",
+    "localhost",
 )
-_PRIVATE_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-    "172.16.0.0/12", "192.168.0.0/16",
-    "::/128", "::1/128", "fc00::/7", "fe80::/10", "fec0::/10",
-))
+_PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "::/128",
+        "::1/128",
+        "fc00::/7",
+        "fe80::/10",
+        "fec0::/10",
+    )
+)
 
 URL_SCHEMES = ("http", "https", "ftp", "ftps", "sftp", "smb", "cifs", "afp", "nfs", "file")
-URL_RE = re.compile(
-    r"(?<![\w+.-])(?:" + "|".join(URL_SCHEMES) + r")://[^\s<>\"'`{}|\\^]*", re.IGNORECASE)
+URL_RE = re.compile(r"(?<![\w+.-])(?:" + "|".join(URL_SCHEMES) + r")://[^\s<>\"'`{}|\\^]*", re.IGNORECASE)
 _BARE_HOST_RE = re.compile(
-    r"(?<![\w@.\\/-])(?:[\w-]+\.)+[\w-]+(?![\w@-]|\.[\w-])(?::\d{1,5})?(?:/[^\s<>\"'`]*)?")
+    r"(?<![\w@.\\/-])(?:[\w-]+\.)+[\w-]+(?![\w@-]|\.[\w-])(?::\d{1,5})?(?:/[^\s<>\"'`]*)?"
+)
 _UNC_RE = re.compile(r"(?<![\w\\])\\{2,}(?P<host>[\w.-]+)(?:\\+[^\\/\s:*?\"<>|]+)*\\?")
 _NUMBER_RE = re.compile(r"0[xX][0-9a-fA-F]*|[0-9]+")
 # What a host can be: a name (any script), an IP literal. Not a template such as ${host}.
@@ -64,13 +84,16 @@ class Reference:
     def describe(self) -> str:
         """What is wrong with it, in words for a plan author."""
         if self.kind is RefKind.COMPANY:
-            return f"{self.text} is on the company domain {self.domain}, which goes down with " \
-                   "the company's servers"
+            return (
+                f"{self.text} is on the company domain {self.domain}, which goes down with "
+                "the company's servers"
+            )
         if self.kind is RefKind.UNC:
-            return f"{self.text} is a file share on the office network, out of reach when " \
-                   "the office is down or from a phone"
-        return f"{self.text} is an intranet-only address that phones outside the office " \
-               "cannot reach"
+            return (
+                f"{self.text} is a file share on the office network, out of reach when "
+                "the office is down or from a phone"
+            )
+        return f"{self.text} is an intranet-only address that phones outside the office cannot reach"
 
 
 @lru_cache(maxsize=8192)
@@ -150,7 +173,7 @@ def _under(host: str, domain: str) -> bool:
     """`host` is `domain` or a host under it, label by label (`evilexample.no` is not under
     `example.no`); both normalised."""
     labels, parent = host.split("."), domain.split(".")
-    return bool(domain) and labels[len(labels) - len(parent):] == parent
+    return bool(domain) and labels[len(labels) - len(parent) :] == parent
 
 
 def is_intranet_host(host: str) -> bool:
@@ -226,8 +249,7 @@ class HostScope:
         if any(_under(host, down) for down in self._down_hosts):
             return True
         ip = _ip(host)
-        return ip is not None and any(
-            ip in net for net in self._down_networks if net.version == ip.version)
+        return ip is not None and any(ip in net for net in self._down_networks if net.version == ip.version)
 
     def classify(self, host: str) -> tuple[RefKind, str] | None:
         """(kind, company domain or "") when `host` is company-only and not expected down."""
@@ -296,8 +318,9 @@ def find_internal_references(
         host = match.group("host")
         taken.append(match.span())
         if host.strip(".") and not scope.is_expected_down(host):
-            found.append(Reference(trim_trailing(match.group()), normalize_host(host),
-                                   RefKind.UNC, match.start()))
+            found.append(
+                Reference(trim_trailing(match.group()), normalize_host(host), RefKind.UNC, match.start())
+            )
     for match in _BARE_HOST_RE.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue

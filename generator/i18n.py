@@ -57,7 +57,7 @@ def parse_language(value: str) -> str:
 
 
 def _suggest(value: str, locale: Locale | None) -> str:
-    """"did you mean `nb`?" for `no`, `Norwegian`, `norsk` or `nbb`."""
+    """ "did you mean `nb`?" for `no`, `Norwegian`, `norsk` or `nbb`."""
     if locale is not None:  # a real language we do not ship: a close one we do (no -> nb)
         close = {"no": "nb", "nn": "nb"}.get(locale.language)
         if close:
@@ -104,7 +104,7 @@ class Translator:
 
     @property
     def direction(self) -> str:
-        """"rtl" or "ltr"."""
+        """ "rtl" or "ltr"."""
         return "rtl" if self.locale.text_direction == "rtl" else "ltr"
 
     def __call__(self, key: str, count: int | None = None, **values: object) -> str:
@@ -131,14 +131,18 @@ class Translator:
     def section(self, prefix: str) -> dict[str, Any]:
         """Every entry under `prefix.` (e.g. the page script's words), keys without the prefix."""
         start = f"{prefix}."
-        return {k[len(start):]: v for k, v in self.words.items() if k.startswith(start)}
+        return {k[len(start) :]: v for k, v in self.words.items() if k.startswith(start)}
 
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.locale)
 
     def date(self, value: date | None) -> str:
-        """"1 Dec 2026", "1. des. 2026", "01.12.2026": the locale's medium date."""
+        """ "1 Dec 2026", "1. des. 2026", "01.12.2026": the locale's medium date."""
         return format_date(value, "medium", locale=self.locale) if value else ""
+
+    def time(self, value: datetime) -> str:
+        """ "09:10", "9:10 AM": the locale's short time."""
+        return format_time(value.replace(tzinfo=None), "short", locale=self.locale)
 
     def datetime(self, value: datetime | None) -> str:
         """A date and time ("3 Jun 2026, 09:10") in the plan's timezone (naive values are
@@ -150,12 +154,8 @@ class Translator:
         pattern = str(self.locale.datetime_formats["medium"])
         return pattern.replace("{1}", self.date(value)).replace("{0}", self.time(value))
 
-    def time(self, value: datetime) -> str:
-        """"09:10", "9:10 AM": the locale's short time."""
-        return format_time(value.replace(tzinfo=None), "short", locale=self.locale)
-
     def duration(self, value: timedelta | None) -> str:
-        """"1 hr 30 min", "1 t 30 min", "2 Tg.": CLDR's short units; "" for None."""
+        """ "1 hr 30 min", "1 t 30 min", "2 Tg.": CLDR's short units; "" for None."""
         if value is None:
             return ""
         minutes = int(value.total_seconds() // 60)

@@ -44,9 +44,24 @@ def _latin(word: str) -> str:
     return "".join(c for c in plain if c.isascii() and c.isalnum())
 
 
-_LATIN_LETTERS = str.maketrans({"Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
-                                "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Þ": "TH", "þ": "th",
-                                "ß": "ss", "ı": "i"})
+_LATIN_LETTERS = str.maketrans(
+    {
+        "Ø": "O",
+        "ø": "o",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Þ": "TH",
+        "þ": "th",
+        "ß": "ss",
+        "ı": "i",
+    }
+)
 
 
 def _luminance(rgb: tuple[int, int, int]) -> float:

@@ -48,8 +48,7 @@ _ABSOLUTE = r"(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|//|\\\\)"
 _ABSOLUTE_RE = re.compile(_ABSOLUTE)
 # Every regex starts with a literal character, so scanning a page costs little more than reading
 # it: an attribute value that starts with a scheme, `//` or `\\` (relative links never match).
-_VALUE_RE = re.compile(
-    r"=\s*[\"']?\s*(?P<url>" + _ABSOLUTE + r"[^\"'\s>]*)")
+_VALUE_RE = re.compile(r"=\s*[\"']?\s*(?P<url>" + _ABSOLUTE + r"[^\"'\s>]*)")
 _NAME_BEFORE_RE = re.compile(r"([a-zA-Z][\w:-]*)\s*\Z")
 
 
@@ -66,32 +65,71 @@ _SCRIPT_BLOCK_RE = re.compile(r"<script\b[^>]*>(?P<js>.*?)</script\s*>", re.IGNO
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _CSS_URL_RE = re.compile(
     r"url\(\s*(?:[\"']|&quot;|&#0*39;|&apos;)?\s*(?P<url>" + _ABSOLUTE + r"[^\"')\s]*)"
-    r"|@import\s+(?:[\"']|&quot;)(?P<import>" + _ABSOLUTE + r"[^\"'&]*)", re.IGNORECASE)
+    r"|@import\s+(?:[\"']|&quot;)(?P<import>" + _ABSOLUTE + r"[^\"'&]*)",
+    re.IGNORECASE,
+)
 # A string literal that is a URL from its first character to its last (``"https://..."``):
 # prose in a search index or a script's messages is not a link.
 _STRING_URL_RE = re.compile(
-    r"(?P<q>[\"'`])(?P<url>(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?(?:\\?/){2}(?:[^\"'`\s\\]|\\/)*)(?P=q)")
+    r"(?P<q>[\"'`])(?P<url>(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?(?:\\?/){2}(?:[^\"'`\s\\]|\\/)*)(?P=q)"
+)
 _TAG_NAME_RE = re.compile(r"[a-zA-Z][\w:-]*")
-_REL_RE = re.compile(r"(?<![\w:-])rel\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))",
-                     re.IGNORECASE)
+_REL_RE = re.compile(r"(?<![\w:-])rel\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))", re.IGNORECASE)
 
 LINK_ATTRIBUTES = {
-    "href", "src", "action", "formaction", "poster", "data", "cite", "background", "xlink:href",
-    "manifest", "longdesc", "codebase",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "poster",
+    "data",
+    "cite",
+    "background",
+    "xlink:href",
+    "manifest",
+    "longdesc",
+    "codebase",
 }
 # (element, attribute) pairs whose URL the browser fetches as the page loads.
 LOADING_ATTRIBUTES = {
-    ("script", "src"), ("img", "src"), ("iframe", "src"), ("frame", "src"), ("embed", "src"),
-    ("source", "src"), ("video", "src"), ("video", "poster"), ("audio", "src"),
-    ("track", "src"), ("input", "src"), ("object", "data"), ("object", "codebase"),
-    ("image", "href"), ("image", "xlink:href"), ("use", "href"), ("use", "xlink:href"),
-    ("feimage", "href"), ("feimage", "xlink:href"), ("html", "manifest"), ("base", "href"),
-    ("body", "background"), ("table", "background"), ("td", "background"),
+    ("script", "src"),
+    ("img", "src"),
+    ("iframe", "src"),
+    ("frame", "src"),
+    ("embed", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("track", "src"),
+    ("input", "src"),
+    ("object", "data"),
+    ("object", "codebase"),
+    ("image", "href"),
+    ("image", "xlink:href"),
+    ("use", "href"),
+    ("use", "xlink:href"),
+    ("feimage", "href"),
+    ("feimage", "xlink:href"),
+    ("html", "manifest"),
+    ("base", "href"),
+    ("body", "background"),
+    ("table", "background"),
+    ("td", "background"),
     ("th", "background"),
 }
 LOADING_RELS = {
-    "stylesheet", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon",
-    "manifest", "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch",
+    "stylesheet",
+    "icon",
+    "apple-touch-icon",
+    "apple-touch-icon-precomposed",
+    "mask-icon",
+    "manifest",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
 }
 
 
@@ -104,8 +142,9 @@ class Hit:
     loads: bool  # fetched as the page loads (vs. followed when a reader taps it)
 
 
-def check_site(site_dir: Path, plan: Plan,
-               author_pages: dict[str, tuple[str, str]] | None = None) -> list[Finding]:
+def check_site(
+    site_dir: Path, plan: Plan, author_pages: dict[str, tuple[str, str]] | None = None
+) -> list[Finding]:
     """Errors for the site URL and for resources loaded from elsewhere; warnings for every
     page, manifest, worker or card that links to or requests a company-only host.
 
@@ -125,12 +164,12 @@ def check_site(site_dir: Path, plan: Plan,
     return _merge_repeats(findings)
 
 
-def check_author_page(page_html: str, page: str, source: str, scope: HostScope,
-                      site_url: str) -> list[Finding]:
+def check_author_page(
+    page_html: str, page: str, source: str, scope: HostScope, site_url: str
+) -> list[Finding]:
     """What `check_site` finds in the content of an author's page (its cleaned HTML), at the
     lines of its Markdown `source`: the validator's view of the same check."""
-    return _Checker(scope, site_url).check(page, page_html, _scan_html(page_html, page),
-                                           (page, source))
+    return _Checker(scope, site_url).check(page, page_html, _scan_html(page_html, page), (page, source))
 
 
 def _site_url_findings(url: str, company_domains: list[str], plan_file: str) -> list[Finding]:
@@ -142,10 +181,18 @@ def _site_url_findings(url: str, company_domains: list[str], plan_file: str) -> 
         problem = "an intranet-only address that phones outside the office cannot reach"
     else:
         return []
-    return [Finding(plan_file, 1, 1, Severity.ERROR,
-                    f"the plan is published at {url}, {problem}",
-                    "publish it on a host that shares nothing with the company, such as "
-                    "GitHub Pages (https://your-org.github.io/recovery/)", code="company-dependence")]
+    return [
+        Finding(
+            plan_file,
+            1,
+            1,
+            Severity.ERROR,
+            f"the plan is published at {url}, {problem}",
+            "publish it on a host that shares nothing with the company, such as "
+            "GitHub Pages (https://your-org.github.io/recovery/)",
+            code="company-dependence",
+        )
+    ]
 
 
 def _files(site_dir: Path) -> Iterator[Path]:
@@ -163,8 +210,9 @@ class _Checker:
         self.site_scheme = urlsplit(site_url).scheme or "https"
         self.site_origin = _origin(site_url, self.site_scheme)
 
-    def check(self, path: str, text: str, hits: Iterator[Hit],
-              markdown: tuple[str, str] | None = None) -> list[Finding]:
+    def check(
+        self, path: str, text: str, hits: Iterator[Hit], markdown: tuple[str, str] | None = None
+    ) -> list[Finding]:
         """The findings of one file; of an author's page (`markdown`: its path and text), at the
         Markdown line that writes the URL (the theme's links around the content stay put)."""
         findings: list[Finding] = []
@@ -185,23 +233,32 @@ class _Checker:
             host, kind = self._classify(hit.url)
             if hit.loads and self._foreign(hit.url):
                 why = f" ({kind.value} host)" if kind else ""
-                at(hit, Severity.ERROR,
-                   f"loads {hit.url} from another site{why}: the offline copy cannot load it",
-                   "ship the file with the site (put it in plans/pages/ or site_overrides/) "
-                   "instead of loading it from elsewhere", "remote-resource")
+                at(
+                    hit,
+                    Severity.ERROR,
+                    f"loads {hit.url} from another site{why}: the offline copy cannot load it",
+                    "ship the file with the site (put it in plans/pages/ or site_overrides/) "
+                    "instead of loading it from elsewhere",
+                    "remote-resource",
+                )
             elif kind is not None:
-                at(hit, Severity.WARNING, f"links to {hit.url}: {_why(kind, host)}",
-                   "link to a copy that does not depend on the company (a cloud service, the "
-                   "vendor's site), or list the host in `site.expected_down` in plans/plan.yaml "
-                   "if readers know it will be down", "company-dependence")
+                at(
+                    hit,
+                    Severity.WARNING,
+                    f"links to {hit.url}: {_why(kind, host)}",
+                    "link to a copy that does not depend on the company (a cloud service, the "
+                    "vendor's site), or list the host in `site.expected_down` in plans/plan.yaml "
+                    "if readers know it will be down",
+                    "company-dependence",
+                )
         return findings
 
     def _classify(self, url: str) -> tuple[str, RefKind | None]:
         if url.startswith("\\\\"):
-            host = url.lstrip("\\").split("\\", 1)[0]
-            if host.strip(".") and not self.scope.is_expected_down(host):
-                return host, RefKind.UNC
-            return host, None
+            server = url.lstrip("\\").split("\\", 1)[0]
+            if server.strip(".") and not self.scope.is_expected_down(server):
+                return server, RefKind.UNC
+            return server, None
         host = host_of_url(url)
         if not host or _scheme(url) in HOSTLESS_SCHEMES:
             return "", None
@@ -223,8 +280,7 @@ def _why(kind: RefKind, host: str) -> str:
     if kind is RefKind.COMPANY:
         return f"{normalize_host(host)} is on a company domain, down with the company's servers"
     if kind is RefKind.UNC:
-        return "a file share on the office network, out of reach from a phone or when the " \
-               "office is down"
+        return "a file share on the office network, out of reach from a phone or when the office is down"
     return f"{normalize_host(host)} is only reachable inside the office network"
 
 
@@ -268,8 +324,10 @@ def _scan_html(text: str, name: str) -> Iterator[Hit]:
         loads = (tag_name, attribute_name) in LOADING_ATTRIBUTES
         if tag_name == "link":
             rel = _REL_RE.search(text, opening, text.find(">", start) + 1)
-            loads = bool(rel and LOADING_RELS & set(
-                (rel.group(1) or rel.group(2) or rel.group(3) or "").lower().split()))
+            loads = bool(
+                rel
+                and LOADING_RELS & set((rel.group(1) or rel.group(2) or rel.group(3) or "").lower().split())
+            )
         yield Hit(match.start("url"), html.unescape(match.group("url")), loads)
     for begin, end in scripts:
         for hit in _scan_script(text[begin:end], name):
@@ -318,9 +376,17 @@ def _scan_card(text: str, name: str) -> Iterator[Hit]:
 
 
 SCANNERS: dict[str, Callable[[str, str], Iterator[Hit]]] = {
-    ".html": _scan_html, ".htm": _scan_html, ".svg": _scan_html, ".css": _scan_css,
-    ".js": _scan_script, ".mjs": _scan_script, ".json": _scan_script,
-    ".webmanifest": _scan_script, ".xml": _scan_xml, ".vcf": _scan_card, ".ics": _scan_card,
+    ".html": _scan_html,
+    ".htm": _scan_html,
+    ".svg": _scan_html,
+    ".css": _scan_css,
+    ".js": _scan_script,
+    ".mjs": _scan_script,
+    ".json": _scan_script,
+    ".webmanifest": _scan_script,
+    ".xml": _scan_xml,
+    ".vcf": _scan_card,
+    ".ics": _scan_card,
 }
 
 
@@ -338,8 +404,16 @@ def _merge_repeats(findings: list[Finding]) -> list[Finding]:
         merged.append(finding)
         repeats.append(0)
     return [
-        f if not n else Finding(f.path, f.line, f.column, f.severity,
-                                f"{f.message} (and in {n} other file{'s' if n > 1 else ''})",
-                                f.hint, f.code)
+        f
+        if not n
+        else Finding(
+            f.path,
+            f.line,
+            f.column,
+            f.severity,
+            f"{f.message} (and in {n} other file{'s' if n > 1 else ''})",
+            f.hint,
+            f.code,
+        )
         for f, n in zip(merged, repeats, strict=True)
     ]

@@ -44,6 +44,12 @@ class Mark:
     line: int  # 1-based
     column: int  # 1-based
 
+    @classmethod
+    def of(cls, event: yaml.Event) -> Mark:
+        """Where `event` starts (the top of the file for an event that carries no position)."""
+        mark = event.start_mark
+        return cls(mark.line + 1, mark.column + 1) if mark else cls(1, 1)
+
 
 @dataclass
 class Document:
@@ -65,7 +71,13 @@ class Document:
         return self.keys.get(path) or self.value_at(path)
 
     def finding(
-        self, path: Path_, message: str, hint: str = "", *, code: str, key: bool = False,
+        self,
+        path: Path_,
+        message: str,
+        hint: str = "",
+        *,
+        code: str,
+        key: bool = False,
         severity: Severity = Severity.ERROR,
     ) -> Finding:
         mark = self.key_at(path) if key else self.value_at(path)
@@ -105,8 +117,13 @@ _UNSAFE_HINTS = {  # by what the reason says
     "symbolic link": "remove the link, or make it point to a file of the project",
     "": "remove it: plan files and pages are ordinary files saved in the project",
 }
-_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
-          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -137,8 +154,11 @@ def unsafe_reason(path: Path, root: Path, *, folder: bool = False) -> str:
     real_root = root.resolve()
     if not _inside(real, real_root):
         target = os.readlink(path) if is_link else f"in a folder linked to {real}"
-        return f"{name} is a symbolic link to {target}, outside the project: it is not read" \
-            if is_link else f"{name} is {target}, outside the project: it is not read"
+        return (
+            f"{name} is a symbolic link to {target}, outside the project: it is not read"
+            if is_link
+            else f"{name} is {target}, outside the project: it is not read"
+        )
     if folder and stat.S_ISDIR(mode):
         return ""
     if folder:
@@ -165,8 +185,12 @@ def read_bytes_safely(file: Path, root: Path, shown_as: str, limit: int = MAX_FI
     """
     if reason := unsafe_reason(file, root):
         raise _unsafe_error(shown_as, reason)
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | \
-        getattr(os, "O_CLOEXEC", 0)
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+    )
     try:
         descriptor = os.open(file.resolve(), flags)
     except OSError as error:
@@ -179,9 +203,12 @@ def read_bytes_safely(file: Path, root: Path, shown_as: str, limit: int = MAX_FI
         raw = opened.read(limit + 1) if size <= limit else b""  # /proc reports 0: count too
     if size > limit or len(raw) > limit:
         raise _error(
-            shown_as, 1, 1, f"the file is {max(size, len(raw)):,} bytes; plan files are limited "
-            f"to 1 MiB ({limit:,} bytes)",
-            "split it into several files, or remove pasted content", code="file-too-large",
+            shown_as,
+            1,
+            1,
+            f"the file is {max(size, len(raw)):,} bytes; plan files are limited to 1 MiB ({limit:,} bytes)",
+            "split it into several files, or remove pasted content",
+            code="file-too-large",
         )
     return raw
 
@@ -191,8 +218,9 @@ def read_text_safely(file: Path, root: Path, shown_as: str) -> str:
     return _decode(read_bytes_safely(file, root, shown_as), shown_as)
 
 
-def safe_files(root: Path, folder: Path, suffixes: tuple[str, ...] = (),
-               recursive: bool = False) -> tuple[list[Path], list[Finding]]:
+def safe_files(
+    root: Path, folder: Path, suffixes: tuple[str, ...] = (), recursive: bool = False
+) -> tuple[list[Path], list[Finding]]:
     """The files of `folder` (and, with `recursive`, of its sub-folders) whose names end in one of
     `suffixes` (any name when empty) and that are safe to read, and a located error for each
     one, or each folder, that is not (see `unsafe_reason`). Sorted; each folder listed once."""
@@ -235,8 +263,11 @@ def unsafe_author_pages(docs_dir: Path, paths: Iterable[str], root: Path) -> set
     `docs_dir` that must not be published: not regular files, or really outside the project
     `root`. The validator has reported each one; this keeps out one that appeared since."""
     docs = os.path.abspath(docs_dir)
-    return {path for path in paths
-            if os.path.abspath(path).startswith(docs + os.sep) and unsafe_reason(Path(path), root)}
+    return {
+        path
+        for path in paths
+        if os.path.abspath(path).startswith(docs + os.sep) and unsafe_reason(Path(path), root)
+    }
 
 
 def _error(path: str, line: int, column: int, message: str, hint: str = "", *, code: str) -> LoadError:
@@ -245,9 +276,14 @@ def _error(path: str, line: int, column: int, message: str, hint: str = "", *, c
 
 def _decode(raw: bytes, shown_as: str) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _error(shown_as, 1, 1, "the file is saved as UTF-16, not UTF-8",
-                     "save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
-                     code="not-utf8")
+        raise _error(
+            shown_as,
+            1,
+            1,
+            "the file is saved as UTF-16, not UTF-8",
+            "save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+            code="not-utf8",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -255,9 +291,12 @@ def _decode(raw: bytes, shown_as: str) -> str:
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         raise _error(
-            shown_as, line, column,
+            shown_as,
+            line,
+            column,
             f"the file is not valid UTF-8 (byte 0x{raw[error.start]:02x} here)",
-            "save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)", code="not-utf8",
+            "save it again as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+            code="not-utf8",
         ) from None
 
 
@@ -266,9 +305,13 @@ def _refuse_tabs(text: str, shown_as: str) -> None:
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
             raise _error(
-                shown_as, number, indent.index("\t") + 1, "a tab is used for indentation",
+                shown_as,
+                number,
+                indent.index("\t") + 1,
+                "a tab is used for indentation",
                 "YAML indentation must use spaces: replace the tab with spaces "
-                "(most editors have a 'convert tabs to spaces' setting)", code="tab-indent",
+                "(most editors have a 'convert tabs to spaces' setting)",
+                code="tab-indent",
             )
 
 
@@ -292,9 +335,12 @@ class _Composer:
             next(events)  # DocumentEnd
             event = next(events)
             if isinstance(event, yaml.DocumentStartEvent):
-                raise self._at(event, "the file holds more than one YAML document",
-                               "remove the `---` line: one file holds one document",
-                               code="multiple-documents")
+                raise self._at(
+                    event,
+                    "the file holds more than one YAML document",
+                    "remove the `---` line: one file holds one document",
+                    code="multiple-documents",
+                )
         except yaml.MarkedYAMLError as error:
             raise _syntax_error(error, self.doc.path, self.text) from None
         except yaml.YAMLError as error:  # e.g. a reader error without a mark
@@ -305,54 +351,71 @@ class _Composer:
         return yaml.parse(self.text, Loader=_Loader)
 
     def _at(self, event: yaml.Event, message: str, hint: str = "", *, code: str) -> LoadError:
-        mark = event.start_mark
-        return _error(self.doc.path, mark.line + 1, mark.column + 1, message, hint, code=code)
+        mark = Mark.of(event)
+        return _error(self.doc.path, mark.line, mark.column, message, hint, code=code)
 
     def _node(self, event: yaml.Event, path: Path_, events: Iterator[yaml.Event], depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise self._at(event, f"values are nested more than {MAX_DEPTH} levels deep",
-                           "a plan needs only a few levels: look for pasted data, or for `[` or `{` "
-                           "that are opened again and again", code="too-deep")
+            raise self._at(
+                event,
+                f"values are nested more than {MAX_DEPTH} levels deep",
+                "a plan needs only a few levels: look for pasted data, or for `[` or `{` "
+                "that are opened again and again",
+                code="too-deep",
+            )
         # A file's top level is "at line 1", even when comments come first.
-        mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1) if path else Mark(1, 1)
+        mark = Mark.of(event) if path else Mark(1, 1)
         self.doc.values.setdefault(path, mark)
         if isinstance(event, yaml.AliasEvent):
             return self._alias(event)
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
             written = "!!" + tag.removeprefix(_STANDARD_TAGS) if tag.startswith(_STANDARD_TAGS) else tag
-            raise self._at(event, f"YAML tags such as `{written}` are not allowed in a plan",
-                           "remove the tag; if the value must stay text, put it in quotes",
-                           code="yaml-tag")
+            raise self._at(
+                event,
+                f"YAML tags such as `{written}` are not allowed in a plan",
+                "remove the tag; if the value must stay text, put it in quotes",
+                code="yaml-tag",
+            )
         start = self.count
         if isinstance(event, yaml.ScalarEvent):
             try:
                 value: Any = _scalar(event)
             except ValueError:  # more digits than Python turns into a number (4,300)
-                raise self._at(event, f"this number has {len(event.value):,} digits: no value in a "
-                               "plan needs so many", "check the value; if it is a reference, put it "
-                               "in quotes", code="out-of-range") from None
+                raise self._at(
+                    event,
+                    f"this number has {len(event.value):,} digits: no value in a plan needs so many",
+                    "check the value; if it is a reference, put it in quotes",
+                    code="out-of-range",
+                ) from None
             self._count(event)
         elif isinstance(event, yaml.SequenceStartEvent):
             value = self._sequence(path, events, depth)
         else:
             value = self._mapping(path, events, depth)
-        if event.anchor:
+        if isinstance(event, yaml.NodeEvent) and event.anchor:
             self.anchors[event.anchor] = (value, self.count - start)
         return value
 
     def _count(self, event: yaml.Event, n: int = 1) -> None:
         self.count += n
         if self.count > MAX_VALUES:
-            raise self._at(event, f"the file expands to more than {MAX_VALUES:,} values",
-                           "aliases (`*name`) may repeat a value, but not build huge documents",
-                           code="too-many-values")
+            raise self._at(
+                event,
+                f"the file expands to more than {MAX_VALUES:,} values",
+                "aliases (`*name`) may repeat a value, but not build huge documents",
+                code="too-many-values",
+            )
 
     def _alias(self, event: yaml.AliasEvent) -> Any:
         if event.anchor not in self.anchors:
-            raise self._at(event, f"the alias `*{event.anchor}` names no anchor defined above",
-                           f"a value starting with `*` is an alias in YAML: if you meant the text, "
-                           f"put it in quotes (`\"*{event.anchor}\"`)", code="yaml-alias")
+            raise self._at(
+                event,
+                f"the alias `*{event.anchor}` names no anchor defined above",
+                f"a value starting with `*` is an alias in YAML: if you meant the text, "
+                f'put it in quotes (`"*{event.anchor}"`)',
+                code="yaml-alias",
+            )
         value, size = self.anchors[event.anchor]
         self._count(event, size)
         return value
@@ -374,27 +437,38 @@ class _Composer:
             if isinstance(event, yaml.MappingEndEvent):
                 break
             if not isinstance(event, yaml.ScalarEvent):
-                raise self._at(event, "a key must be a simple word, not a list or mapping",
-                               "write the key as a word, e.g. `deputy:`; a value that starts with "
-                               "`[` or `{` must be in quotes", code="complex-key")
+                raise self._at(
+                    event,
+                    "a key must be a simple word, not a list or mapping",
+                    "write the key as a word, e.g. `deputy:`; a value that starts with "
+                    "`[` or `{` must be in quotes",
+                    code="complex-key",
+                )
             key = event.value
-            mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+            mark = Mark.of(event)
             value_event = next(events)
             if key == "<<" and event.implicit[0]:
                 value = self._node(value_event, path, events, depth + 1)
                 for part in value if isinstance(value, list) else [value]:
                     if not isinstance(part, dict):
-                        raise self._at(value_event, "`<<` merges only mappings",
-                                       "`<<: *name` must name `key: value` lines marked `&name`",
-                                       code="yaml-merge")
+                        raise self._at(
+                            value_event,
+                            "`<<` merges only mappings",
+                            "`<<: *name` must name `key: value` lines marked `&name`",
+                            code="yaml-merge",
+                        )
                     merged.append((part, mark))
                 continue
             if key in mapping:
                 first = self.doc.keys[(*path, key)]
-                raise _error(self.doc.path, mark.line, mark.column,
-                             f"duplicate key `{key}` (first written on line {first.line})",
-                             "keep one of the two: YAML would silently drop the first",
-                             code="duplicate-key")
+                raise _error(
+                    self.doc.path,
+                    mark.line,
+                    mark.column,
+                    f"duplicate key `{key}` (first written on line {first.line})",
+                    "keep one of the two: YAML would silently drop the first",
+                    code="duplicate-key",
+                )
             self.doc.keys[(*path, key)] = mark
             mapping[key] = self._node(value_event, (*path, key), events, depth + 1)
         for part, mark in merged:
@@ -442,8 +516,11 @@ _SYNTAX_HINTS = {
 def _syntax_error(error: yaml.MarkedYAMLError, shown_as: str, text: str) -> LoadError:
     mark = error.problem_mark or error.context_mark
     problem = error.problem or error.context or "invalid YAML"
-    hint = _unclosed_quote_hint(text, mark) or _flow_value_hint(error, text) or next(
-        (h for k, h in _SYNTAX_HINTS.items() if k in problem), "")
+    hint = (
+        _unclosed_quote_hint(text, mark)
+        or _flow_value_hint(error, text)
+        or next((h for k, h in _SYNTAX_HINTS.items() if k in problem), "")
+    )
     line, column = _within(text, mark.line, mark.column) if mark else (1, 1)
     return _error(shown_as, line, column, f"YAML syntax error: {problem}", hint, code="yaml-syntax")
 
@@ -465,8 +542,10 @@ def _flow_value_hint(error: yaml.MarkedYAMLError, text: str) -> str:
     lines = text.splitlines()
     for mark in (error.context_mark, error.problem_mark):
         if mark is not None and mark.line < len(lines) and _FLOW_VALUE.search(lines[mark.line]):
-            return ("a value that starts with `{` or `[` is read as a YAML mapping or list: "
-                    "put the whole value in quotes")
+            return (
+                "a value that starts with `{` or `[` is read as a YAML mapping or list: "
+                "put the whole value in quotes"
+            )
     return ""
 
 
@@ -486,6 +565,8 @@ def _unclosed_quote_hint(text: str, mark: yaml.Mark | None) -> str:
         return ""
     for number in range(mark.line - 1, -1, -1):
         if lines[number].count(quote) % 2:
-            return (f"the {quote} before this closes a quote opened on line {number + 1}: check "
-                    f"that the value on line {number + 1} ends with its closing {quote}")
+            return (
+                f"the {quote} before this closes a quote opened on line {number + 1}: check "
+                f"that the value on line {number + 1} ends with its closing {quote}"
+            )
     return ""

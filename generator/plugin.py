@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,6 +24,10 @@ from generator.config import RecoveryPlanConfig
 from generator.loader import LoadError, shown_path, unsafe_author_pages
 from generator.model import Finding, Plan, Severity
 from generator.validate import Validation, validate_project
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.recovery-plan")
 
@@ -39,6 +43,8 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.root = Path(".")
         self.staging: atomic.Staging | None = None  # the build's staging folder, until swapped
         self.sheet: printsheet.PendingSheet | None = None
+        self.printer: printsheet.Printer | None = None  # set by `recovery-plan build`, started early
+        self.waiting: Callable[[str], None] = log.info  # told when another build holds the site
         self.validation: Validation | None = None  # set by `recovery-plan build` to skip a re-run
         self.reported: set[Finding] = set()  # what validation already said
         self.page_findings: list[Finding] = []  # what cleaning the authors' pages found besides
@@ -70,10 +76,11 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         config.extra_css.append(pages.CSS)
         config.extra_javascript.append(pages.JS)
         pwa.add_theme_overrides(config)
-        self.sheet = printsheet.start(self.plan)  # laid out while MkDocs renders the pages
+        printer = self.printer or printsheet.prepare()
+        self.sheet = printer.start(self.plan)  # laid out while MkDocs renders the pages
         if self.command == "build" and self.config.atomic:
             try:
-                self.staging = atomic.Staging(Path(config.site_dir), self.root)
+                self.staging = atomic.Staging(Path(config.site_dir), self.root, self.waiting)
             except atomic.SiteDirRefused as error:
                 raise PluginError(str(error)) from None
             config.site_dir = str(self.staging.path)
@@ -81,8 +88,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.plan is not None
-        unsafe = unsafe_author_pages(Path(config.docs_dir), [f.abs_src_path or "" for f in files],
-                                     self.root)
+        unsafe = unsafe_author_pages(Path(config.docs_dir), [f.abs_src_path or "" for f in files], self.root)
         for file in [f for f in files if f.abs_src_path in unsafe]:
             files.remove(file)  # a link out of the project, a FIFO: never published
         in_nav = set(_nav_paths(config.nav or []))
@@ -91,10 +97,19 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
             inclusion = InclusionLevel.INCLUDED if uri in in_nav else InclusionLevel.NOT_IN_NAV
             if own := files.get_file_from_path(uri):
                 files.remove(own)
-                _log_findings([Finding(
-                    shown_path(Path(own.abs_src_path or uri)), 1, 1, Severity.WARNING,
-                    f"this page has the address of a generated page ({uri}) and is left out",
-                    "rename it: the plan's own pages take these addresses", "page-replaced")])
+                _log_findings(
+                    [
+                        Finding(
+                            shown_path(Path(own.abs_src_path or uri)),
+                            1,
+                            1,
+                            Severity.WARNING,
+                            f"this page has the address of a generated page ({uri}) and is left out",
+                            "rename it: the plan's own pages take these addresses",
+                            "page-replaced",
+                        )
+                    ]
+                )
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         return files
 
@@ -113,13 +128,15 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
             raise PluginError(f"{_template_line(error)}a page template failed: {error.message}. Fix "
                               "the override, or remove it to use the default (docs/overriding.md).") from None
 
-    def on_serve(self, server, *, config: MkDocsConfig, builder):
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
         for folder in ("plans", "contacts"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server
 
-    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """An author's page keeps only the allowlisted HTML (see generator/sanitize.py)."""
         if page.file.generated_by is not None:
             return html
@@ -130,7 +147,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.author_html[page.file.dest_uri] = (path, source)
         return allowed
 
-    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return pwa.inject_head(output, page.url, config)
 
     @event_priority(-100)  # after every other plugin has written its files
@@ -143,16 +160,17 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         if self.command != "serve":  # the live preview's reload script is inline
             csp.write(site_dir)
         pwa.write(site_dir, self.plan, config, preview=self.command == "serve")
-        problems += [f for f in independence.check_site(site_dir, self.plan, self.author_html)
-                     if f not in self.reported]  # an author page's: validation said it
+        problems += [
+            f
+            for f in independence.check_site(site_dir, self.plan, self.author_html)
+            if f not in self.reported
+        ]  # an author page's: validation said it
         _log_findings(problems)
         errors = [p for p in problems if p.severity is Severity.ERROR]
         if errors:
-            raise PluginError(
-                f"{len(errors)} error(s) while building the site: site/ is unchanged."
-            )
+            raise PluginError(f"{len(errors)} error(s) while building the site: site/ is unchanged.")
         if self.staging is not None:
-            self.staging, staging = None, self.staging
+            staging, self.staging = self.staging, None
             staging.commit()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -163,7 +181,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
 
     def _discard(self) -> None:
         if self.staging is not None:
-            self.staging, staging = None, self.staging
+            staging, self.staging = self.staging, None
             staging.discard()
 
 

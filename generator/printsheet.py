@@ -16,11 +16,13 @@ import math
 import multiprocessing
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing import forkserver
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -55,41 +57,46 @@ LINE_PX = 8 * 1.2 * 96 / 72  # one line of the smallest text (8 pt x 1.2): the u
 HERE = Path(__file__).parent
 MM_PX = 96 / 25.4
 
-_CONTEXT = multiprocessing.get_context(
-    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
-
-
 def pdf_name(paper: str) -> str:
     return f"recovery-plan-{paper}.pdf"
 
 
-def prepare() -> None:
+@dataclass(frozen=True)
+class Printer:
+    """Lays out sheets in processes started from `context` (made ready by `prepare`)."""
+
+    context: BaseContext
+
+    def start(self, plan: Plan) -> PendingSheet:
+        """Begin laying out the sheet at both paper sizes, each in a process of its own, so
+        that it runs while the rest of the site is built."""
+        return PendingSheet(plan, ThreadPoolExecutor(1).submit(_lay_out, plan, self.context))
+
+
+def prepare() -> Printer:
     """Start the server the layout processes are forked from, loading WeasyPrint while the rest
-    of the build goes on (where the platform has one; elsewhere each process starts afresh)."""
-    if _CONTEXT.get_start_method() == "forkserver":
-        _CONTEXT.set_forkserver_preload(["generator.sheet_server", "weasyprint", __name__])
-        forkserver.ensure_running()
-
-
-def start(plan: Plan) -> PendingSheet:
-    """Begin laying out the sheet at both paper sizes, each in a process of its own, so that
-    it runs while the rest of the site is built."""
-    prepare()
-    return PendingSheet(plan, ThreadPoolExecutor(1).submit(_lay_out, plan))
+    of the build goes on (where the platform has one; elsewhere each process starts afresh).
+    Called once, as early as possible, by whatever builds; it passes on the printer."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return Printer(multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generator.sheet_server", "weasyprint", __name__])
+    forkserver.ensure_running()
+    return Printer(context)
 
 
 def write(site_dir: Path, plan: Plan) -> list[Finding]:
     """Write the sheet into `site_dir`; return the warning naming what was left out, or the
     error when what must be printed does not fit (then nothing is written)."""
-    return start(plan).write(site_dir)
+    return prepare().start(plan).write(site_dir)
 
 
-def _lay_out(plan: Plan) -> dict[str, Layout]:
+def _lay_out(plan: Plan, context: BaseContext) -> dict[str, Layout]:
     """Both paper sizes, in parallel processes (run from a thread: starting them waits for the
     fork server to finish loading WeasyPrint, and the build must not wait with it)."""
     papers = _papers_first(plan.site.paper)
     try:
-        with ProcessPoolExecutor(max_workers=len(papers), mp_context=_CONTEXT,
+        with ProcessPoolExecutor(max_workers=len(papers), mp_context=context,
                                  initializer=lifetime.end_with, initargs=(os.getpid(),)) as pool:
             jobs = {paper: pool.submit(_render, plan, paper) for paper in papers}
             return {paper: job.result() for paper, job in jobs.items()}
@@ -262,7 +269,7 @@ def _template(shown: Sheet, paper: str, **values: Any) -> str:
 
     def bold(key: str, **words: object) -> Markup:
         """One of the sheet's words with its fields in bold."""
-        return Markup(t(f"sheet.{key}", **{k: Markup("<b>{}</b>").format(v) for k, v in words.items()}))
+        return Markup(t(f"sheet.{key}", None, **{k: Markup("<b>{}</b>").format(v) for k, v in words.items()}))
 
     return template.render(s=shown, t=t, w=w, bold=bold, css=css, margin=margin, **values)
 
@@ -549,7 +556,7 @@ def _vendor_row(plan: Plan, vendor: Contact, t: Translator) -> dict[str, Any]:
         "email": vendor.email,
         "account": vendor.account,
         "sla": promises,
-        "escalation": [t for e in vendor.escalation if (t := _call_target(plan, e))],
+        "escalation": [target for e in vendor.escalation if (target := _call_target(plan, e))],
         "check": _contact_check(vendor, t),
     }
 
@@ -576,11 +583,12 @@ def restore_check(plan: Plan, system: System, t: Translator) -> str:
 def client_audience(plan: Plan) -> Audience | None:
     """The audience of clients or patients: by id, else reached by phone, else without members."""
     audiences = list(plan.communications.audiences.values())
-    for wanted in (
+    preferences: tuple[Callable[[Audience], bool], ...] = (
         lambda a: a.id in ("clients", "patients", "customers"),
         lambda a: a.channel == "phone" and not a.members,
         lambda a: not a.members,
-    ):
+    )
+    for wanted in preferences:
         found = next((a for a in audiences if wanted(a)), None)
         if found:
             return found
@@ -692,7 +700,7 @@ class Sizes:
                 rect = anchors.get(f"L{level}-{part}")
                 if rect is None:
                     continue
-                items = []
+                items: list[tuple[float, ...]] = []
                 while (item := anchors.get(f"L{level}-{part}-{len(items) + 1}")) is not None:
                     items.append(item)
                 boxes = [rect, *items]

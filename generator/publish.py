@@ -8,11 +8,9 @@ Each mirror is published on its own: one that fails does not stop the others.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,25 +49,29 @@ class _Git:
     """Runs git on one repository's object store, with a private index, never a work tree."""
 
     def __init__(self, git_dir: Path, scratch: Path, cwd: Path):
-        self.env = {k: v for k, v in os.environ.items()
-                    if k not in ("GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX")}
-        self.env.update({"GIT_DIR": str(git_dir), "GIT_TERMINAL_PROMPT": "0",
-                         "GCM_INTERACTIVE": "never"})
+        self.env = {
+            k: v for k, v in os.environ.items() if k not in ("GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX")
+        }
+        self.env.update({"GIT_DIR": str(git_dir), "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never"})
         self.cwd = cwd  # where remote URLs that are relative paths start from
         self.index = scratch / "index"
 
-    def __call__(self, *args: str, stdin: str | bytes | None = None, index: bool = False,
-                 timeout: float | None = None) -> str:
+    def __call__(
+        self, *args: str, stdin: str | bytes | None = None, index: bool = False, timeout: float | None = None
+    ) -> str:
         env = {**self.env, "GIT_INDEX_FILE": str(self.index)} if index else self.env
         data = stdin.encode() if isinstance(stdin, str) else stdin
         try:
-            done = subprocess.run(["git", *args], cwd=self.cwd, env=env, input=data,
-                                  capture_output=True, timeout=timeout)
+            done = subprocess.run(
+                ["git", *args], cwd=self.cwd, env=env, input=data, capture_output=True, timeout=timeout
+            )
         except subprocess.TimeoutExpired as error:
             raise GitError(f"git {args[0]} gave no answer in {timeout:.0f} s") from error
         if done.returncode:
-            raise GitError(_explanation(done.stderr.decode(errors="replace"))
-                           or f"git {args[0]} failed with status {done.returncode}")
+            raise GitError(
+                _explanation(done.stderr.decode(errors="replace"))
+                or f"git {args[0]} failed with status {done.returncode}"
+            )
         return done.stdout.decode(errors="replace").strip()
 
     def ensure_identity(self) -> None:
@@ -89,8 +91,13 @@ def _explanation(stderr: str) -> str:
     return " ".join(line.removeprefix("fatal: ") for line in reasons[:3])
 
 
-def publish(site_dir: Path, remotes: Sequence[str], branch: str = "gh-pages",
-            message: str | None = None, repo: Path | None = None) -> list[PublishResult]:
+def publish(
+    site_dir: Path,
+    remotes: Sequence[str],
+    branch: str = "gh-pages",
+    message: str | None = None,
+    repo: Path | None = None,
+) -> list[PublishResult]:
     """Push `site_dir` to `branch` of each remote: a remote name of `repo`, a URL or a path.
 
     `repo` is the project's git repository: its remote names and git configuration
@@ -112,8 +119,7 @@ def publish(site_dir: Path, remotes: Sequence[str], branch: str = "gh-pages",
         scratch = Path(temp)
         if repo is None:
             git_dir, cwd = scratch / "scratch.git", Path.cwd()
-            subprocess.run(["git", "init", "-q", "--bare", str(git_dir)], check=True,
-                           capture_output=True)
+            subprocess.run(["git", "init", "-q", "--bare", str(git_dir)], check=True, capture_output=True)
             names: set[str] = set()
         else:
             git_dir = Path(_run_git(repo, "rev-parse", "--absolute-git-dir"))
@@ -123,11 +129,20 @@ def publish(site_dir: Path, remotes: Sequence[str], branch: str = "gh-pages",
         git.ensure_identity()
         tree = _write_tree(git, site_dir)
         message = message or _default_message(repo)
-        return [_publish_one(git, remote, remote if remote in names else _as_url(remote),
-                             branch, tree, message, site_has_cname=(site_dir / "CNAME").is_file())
-                if not (refused := remote_problem(remote)) else PublishResult(remote, False,
-                                                                              error=refused)
-                for remote in remotes]
+        return [
+            _publish_one(
+                git,
+                remote,
+                remote if remote in names else _as_url(remote),
+                branch,
+                tree,
+                message,
+                site_has_cname=(site_dir / "CNAME").is_file(),
+            )
+            if not (refused := remote_problem(remote))
+            else PublishResult(remote, False, error=refused)
+            for remote in remotes
+        ]
 
 
 def remote_problem(remote: str) -> str:
@@ -139,8 +154,9 @@ def remote_problem(remote: str) -> str:
     return ""
 
 
-def _publish_one(git: _Git, shown: str, target: str, branch: str, tree: str, message: str,
-                 site_has_cname: bool) -> PublishResult:
+def _publish_one(
+    git: _Git, shown: str, target: str, branch: str, tree: str, message: str, site_has_cname: bool
+) -> PublishResult:
     scratch_ref = SCRATCH_REF.format(pid=os.getpid())
     try:
         parent = _remote_tip(git, target, branch, scratch_ref)
@@ -149,8 +165,7 @@ def _publish_one(git: _Git, shown: str, target: str, branch: str, tree: str, mes
         if parent and git("rev-parse", f"{parent}^{{tree}}") == tree:
             return PublishResult(shown, True, parent, changed=False)
         commit = git("commit-tree", tree, *(["-p", parent] if parent else []), stdin=message)
-        git("push", "--quiet", "--", target, f"{commit}:refs/heads/{branch}",
-            timeout=NETWORK_TIMEOUT)
+        git("push", "--quiet", "--", target, f"{commit}:refs/heads/{branch}", timeout=NETWORK_TIMEOUT)
         return PublishResult(shown, True, commit)
     except GitError as error:
         return PublishResult(shown, False, error=str(error))
@@ -164,8 +179,16 @@ def _remote_tip(git: _Git, target: str, branch: str, scratch_ref: str) -> str:
     listed = git("ls-remote", "--", target, f"refs/heads/{branch}", timeout=NETWORK_TIMEOUT)
     if not listed:
         return ""
-    git("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", target,
-        f"+refs/heads/{branch}:{scratch_ref}", timeout=NETWORK_TIMEOUT)
+    git(
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        "--",
+        target,
+        f"+refs/heads/{branch}:{scratch_ref}",
+        timeout=NETWORK_TIMEOUT,
+    )
     return git("rev-parse", "--verify", f"{scratch_ref}^{{commit}}")
 
 
@@ -184,8 +207,9 @@ def _write_tree(git: _Git, site_dir: Path) -> str:
             if "\n" in relative:
                 raise ValueError(f"cannot publish a file whose name holds a line break: {path}")
             files.append((relative, path))
-    blobs = git("hash-object", "-w", "--no-filters", "--stdin-paths",
-                stdin="".join(f"{path}\n" for _, path in files)).split()
+    blobs = git(
+        "hash-object", "-w", "--no-filters", "--stdin-paths", stdin="".join(f"{path}\n" for _, path in files)
+    ).split()
     entries = [
         f"{'100755' if os.access(path, os.X_OK) else '100644'} {blob}\t{relative}\x00"
         for (relative, path), blob in zip(files, blobs, strict=True)
@@ -209,8 +233,7 @@ def _keep_cname(git: _Git, tree: str, parent: str) -> str:
 
 def _as_url(remote: str) -> str:
     """A remote given as a URL stays as it is; a path becomes absolute."""
-    if "://" in remote or (":" in remote and not os.path.exists(remote)
-                           and not Path(remote).drive):
+    if "://" in remote or (":" in remote and not os.path.exists(remote) and not Path(remote).drive):
         return remote  # https://..., ssh://..., git@host:path
     return str(Path(remote).resolve())
 
@@ -244,8 +267,16 @@ def dirty_paths(root: Path, site_dir: Path | None = None) -> list[str]:
     out the built site and the build's staging folders."""
     top = Path(_run_git(root, "rev-parse", "--show-toplevel")).resolve()
     ignored = [Path(root, "site").resolve(), *([site_dir.resolve()] if site_dir else [])]
-    output = _run_git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all",
-                      "--", str(root.resolve()), strip=False)
+    output = _run_git(
+        root,
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--",
+        str(root.resolve()),
+        strip=False,
+    )
     records = output.split("\x00")
     paths: list[str] = []
     skip_next = False
@@ -269,71 +300,53 @@ def work_tree_is_dirty(root: Path, site_dir: Path | None = None) -> bool:
     return bool(dirty_paths(root, site_dir))
 
 
-# --- the `recovery-plan publish` command --------------------------------------------------------
+# --- the checks before `recovery-plan publish` builds -------------------------------------------
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `recovery-plan publish` (PATH and --today come from the CLI's common options)."""
-    parser.add_argument("--remote", action="append", dest="remotes", metavar="NAME_OR_URL",
-                        help="a git remote name, URL or path to publish to; repeat for mirrors "
-                        "(default: site.mirrors in plans/plan.yaml, else origin)")
-    parser.add_argument("--branch", help="branch to push the site to (default: site.branch in "
-                        "plans/plan.yaml, else gh-pages)")
-    parser.add_argument("--message", help="commit message of the published site")
-    parser.add_argument("--site-dir", type=Path, help="where to build (default: site/ in PATH)")
-    parser.add_argument("--allow-dirty", action="store_true",
-                        help="publish even though plan files have uncommitted changes")
+class PublishRefused(Exception):
+    """Publishing cannot start (nothing was built or pushed); the message says what to do."""
 
 
-def command(args: argparse.Namespace) -> int:
-    """Validate, build (with the independence check), then publish to every mirror.
-
-    Exit status: 0 every mirror published; 1 the plan has errors, the build failed or a mirror
-    failed; 2 it could not run (not a git repository, uncommitted changes, no remote).
-    """
-    from generator.building import build_site
-    from generator.validate import ProjectNotFound, validate_project
-
-    root = Path(args.path).resolve()
+def check_repository(root: Path, site_dir: Path, *, allow_dirty: bool, shown: Path) -> None:
+    """Refuse a project that is not in a git repository, or (unless `allow_dirty`) has changes
+    that are not committed. `shown`: the project's path as the user gave it."""
     if not root.is_dir():
-        return _usage(f"{args.path} is not a folder")
+        raise PublishRefused(f"{shown} is not a folder")
     if repository_root(root) is None:
-        return _usage(f"{args.path} is not in a git repository: publishing pushes the site to "
-                      "a git remote (run `git init`, commit the plan, and add a remote)")
-    site_dir = (args.site_dir or root / "site").resolve()
-    if not args.allow_dirty and (dirty := dirty_paths(root, site_dir)):
-        shown = "\n".join(f"  {p}" for p in dirty[:10]) + ("\n  ..." if len(dirty) > 10 else "")
-        return _usage(f"these files have changes that are not committed:\n{shown}\ncommit them "
-                      "first, so that the published site matches the plan in git, or pass "
-                      "--allow-dirty")
-    try:
-        plan = validate_project(root, args.today).plan  # None when there are errors
-    except ProjectNotFound as error:
-        return _usage(str(error))
-    remotes = args.remotes or (plan.site.mirrors if plan else []) or ["origin"]
+        raise PublishRefused(
+            f"{shown} is not in a git repository: publishing pushes the site "
+            "to a git remote (run `git init`, commit the plan, and add a remote)"
+        )
+    if not allow_dirty and (dirty := dirty_paths(root, site_dir)):
+        listed = "\n".join(f"  {p}" for p in dirty[:10]) + ("\n  ..." if len(dirty) > 10 else "")
+        raise PublishRefused(
+            f"these files have changes that are not committed:\n{listed}\n"
+            "commit them first, so that the published site matches the plan "
+            "in git, or pass --allow-dirty"
+        )
+
+
+def check_targets(root: Path, remotes: Sequence[str], branch: str | None, *, named: bool) -> None:
+    """Refuse remotes and a branch that must not be given to git, and (when `named`: the plan
+    is valid) remote names the repository does not have."""
     refused = [f"{problem}\n  hint: {_REMOTE_FIX}" for r in remotes if (problem := remote_problem(r))]
-    if args.branch and (problem := _branch_problem(args.branch)):
+    if branch and (problem := _branch_problem(branch)):
         refused.append(problem)
     if refused:
-        return _usage("\n".join(refused) + "\nNothing was published.")
+        raise PublishRefused("\n".join(refused) + "\nNothing was published.")
     known = set(_run_git(root, "remote").split())
     missing = [r for r in remotes if r not in known and not _looks_like_location(r)]
-    if plan is not None and missing:
-        return _usage(f"this repository has no remote named {', '.join(missing)}: add it "
-                      f"(git remote add {missing[0]} URL), or pass --remote NAME_OR_URL")
-    status = build_site(root, site_dir, args.today)  # reports the plan's problems
-    if status or plan is None:
-        print("Nothing was published.", file=sys.stderr)
-        return status or 1
-    results = publish(site_dir, remotes, args.branch or plan.site.branch or "gh-pages",
-                      args.message, repo=root)
-    for result in results:
-        print(result, file=sys.stdout if result.ok else sys.stderr)
-    return 0 if all(r.ok for r in results) else 1
+    if named and missing:
+        raise PublishRefused(
+            f"this repository has no remote named {', '.join(missing)}: add it "
+            f"(git remote add {missing[0]} URL), or pass --remote NAME_OR_URL"
+        )
 
 
-_REMOTE_FIX = ("give a git remote's name (`origin`), an `https://` or `ssh://` address, "
-               "`git@host:owner/repo.git`, or a local path")
+_REMOTE_FIX = (
+    "give a git remote's name (`origin`), an `https://` or `ssh://` address, "
+    "`git@host:owner/repo.git`, or a local path"
+)
 
 
 def _branch_problem(branch: str) -> str:
@@ -347,8 +360,3 @@ def _branch_problem(branch: str) -> str:
 def _looks_like_location(remote: str) -> bool:
     """A URL or a path, as opposed to the name of a remote."""
     return any(mark in remote for mark in ("/", ":", "\\")) or remote.endswith(".git")
-
-
-def _usage(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2

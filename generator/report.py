@@ -1,26 +1,49 @@
-"""Prints validation findings for people (text), for GitHub pull requests and for tools (JSON)."""
+"""How the tool reports: its exit statuses, validation findings for people (text), for GitHub
+pull requests and for tools (JSON), and errors of the machine it runs on in words."""
 
 from __future__ import annotations
 
 import errno
 import json
 import sys
-from typing import TextIO
+from enum import IntEnum
+from typing import TYPE_CHECKING, TextIO
 
-from generator.validate import Validation
+if TYPE_CHECKING:  # (imported lazily: `recovery-plan --help` loads no validator)
+    from generator.model import Finding
+    from generator.validate import Validation
 
 FORMATS = ("text", "github", "json")
 
 
-def print_findings(validation: Validation, output_format: str = "text", *, summary: bool = True,
-                   out: TextIO | None = None) -> None:
+class ExitStatus(IntEnum):
+    """The exit statuses of every command (the CLI's `--help` explains them)."""
+
+    OK = 0
+    PROBLEMS = 1  # the plan has errors (or warnings with --strict), the build or a mirror failed
+    CANNOT_RUN = 2  # bad path or arguments, full disk, read-only folder, no permission
+    INTERRUPTED = 130  # Ctrl-C, or SIGTERM (as the shell reports a process ended by SIGINT)
+    BROKEN_PIPE = 141  # the reader of the output left (as the shell reports SIGPIPE)
+
+
+def print_findings(
+    validation: Validation, output_format: str = "text", *, summary: bool = True, out: TextIO | None = None
+) -> None:
     """All findings of a run (sorted by file and line), then a one-line summary."""
     out = out or sys.stdout
     if output_format == "json":
         findings = [{**vars(f), "severity": str(f.severity)} for f in validation.findings]
-        json.dump({"findings": findings, "errors": len(validation.errors),
-                   "warnings": len(validation.warnings), "files": validation.files,
-                   "summary": validation.summary()}, out, indent=2)
+        json.dump(
+            {
+                "findings": findings,
+                "errors": len(validation.errors),
+                "warnings": len(validation.warnings),
+                "files": validation.files,
+                "summary": validation.summary(),
+            },
+            out,
+            indent=2,
+        )
         out.write("\n")
         return
     for finding in validation.findings:
@@ -41,12 +64,19 @@ def _write(out: TextIO, text: str) -> None:
     out.write(text)
 
 
-def _annotation(finding) -> str:
+def _annotation(finding: Finding) -> str:
     """A GitHub Actions workflow command: shown on the file and line in the pull request."""
     message = finding.message + (f"\nHint: {finding.hint}" if finding.hint else "")
     title = f"{finding.severity}: {finding.code}" if finding.code else str(finding.severity)
-    props = ",".join(f"{k}={_escape(str(v), prop=True)}" for k, v in (
-        ("file", finding.path), ("line", finding.line), ("col", finding.column), ("title", title)))
+    props = ",".join(
+        f"{k}={_escape(str(v), prop=True)}"
+        for k, v in (
+            ("file", finding.path),
+            ("line", finding.line),
+            ("col", finding.column),
+            ("title", title),
+        )
+    )
     return f"::{finding.severity} {props}::{_escape(message)}"
 
 
@@ -56,13 +86,15 @@ def _escape(text: str, *, prop: bool = False) -> str:
 
 
 _FULL = ("the disk is full", "Free some space, or build onto another disk with --site-dir DIR.")
-_DENIED = ("permission denied", "Check who owns the folder and who may write to it (ls -ld), "
-           "or build into a folder of your own with --site-dir DIR.")
+_DENIED = (
+    "permission denied",
+    "Check who owns the folder and who may write to it (ls -ld), "
+    "or build into a folder of your own with --site-dir DIR.",
+)
 _ENVIRONMENT = {
     errno.ENOSPC: _FULL,
     errno.EDQUOT: ("the disk quota is used up", _FULL[1]),
-    errno.EROFS: ("it is on a read-only filesystem", "Build into a writable folder with "
-                  "--site-dir DIR."),
+    errno.EROFS: ("it is on a read-only filesystem", "Build into a writable folder with --site-dir DIR."),
     errno.EACCES: _DENIED,
     errno.EPERM: _DENIED,
 }
@@ -73,6 +105,5 @@ def environment_error(error: OSError, writing: str = "") -> str:
     words, with what to do; never a raw `[Errno N]`. `writing`: what the tool was writing
     (e.g. the site folder), named instead of the file the error names."""
     problem, todo = _ENVIRONMENT.get(error.errno or 0, (error.strerror or str(error), ""))
-    where = f"cannot write {writing}: " if writing else (
-        f"{error.filename}: " if error.filename else "")
+    where = f"cannot write {writing}: " if writing else (f"{error.filename}: " if error.filename else "")
     return f"{where}{problem}. {todo}".strip()

@@ -23,6 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import markdown
 import nh3
@@ -69,8 +70,19 @@ VOID = {
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
     "keygen", "link", "meta", "param", "source", "track", "wbr",
 }  # fmt: skip
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "cite", "ping",
-                  "background", "codebase", "xlink:href"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "cite",
+    "ping",
+    "background",
+    "codebase",
+    "xlink:href",
+}
 
 _TAG_NAME = re.compile(r"<\s*/?\s*([a-zA-Z][^\s/>]*)")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -92,8 +104,13 @@ class Removal:
 def clean(page_html: str) -> tuple[str, list[Removal]]:
     """The page's HTML kept to the allowlist, and what was removed, in document order."""
     allowed = nh3.clean(
-        page_html, tags=TAGS, clean_content_tags=CLEAN_CONTENT, attributes=ATTRIBUTES,
-        attribute_filter=_keep_attribute, url_schemes=URL_SCHEMES, link_rel=None,
+        page_html,
+        tags=TAGS,
+        clean_content_tags=CLEAN_CONTENT,
+        attributes=ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
         strip_comments=True,
     )
     return allowed, _removals(_normalise(page_html), allowed)
@@ -122,9 +139,15 @@ def _normalise(page_html: str) -> str:
     tags = {name.lower() for name in _TAG_NAME.findall(page_html)} | TAGS
     decoded = re.sub(r"[\t\n\r]", "", html.unescape(page_html))
     schemes = {s.lower() for s in _SCHEME.findall(decoded)} | URL_SCHEMES
-    return nh3.clean(page_html, tags=tags, clean_content_tags=set(),
-                     generic_attribute_prefixes={""}, url_schemes=schemes, link_rel=None,
-                     strip_comments=True)
+    return nh3.clean(
+        page_html,
+        tags=tags,
+        clean_content_tags=set(),
+        generic_attribute_prefixes={""},
+        url_schemes=schemes,
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 RAW_TEXT = {"script", "style", "xmp", "iframe", "noembed", "noframes", "plaintext", "noscript"}
@@ -171,8 +194,9 @@ def _removals(before: str, after: str) -> list[Removal]:
             gone.add(index)
             continue
         if j < len(kept) and kept[j][0] == tag:
-            removed += [Removal(tag, name, value) for name, value in attrs.items()
-                        if kept[j][1].get(name) != value]
+            removed += [
+                Removal(tag, name, value) for name, value in attrs.items() if kept[j][1].get(name) != value
+            ]
             j += 1
             continue
         removed.append(Removal(tag))
@@ -198,11 +222,9 @@ def check_page(source: str, path: str, page_html: str | None = None) -> tuple[st
         severity, message, hint = describe(removal)
         line, column = locator.find(removal)
         if severity is ERROR:  # the page loses what the reader was meant to see or follow
-            findings.append(Finding(path, line, column, ERROR, message, hint,
-                                    code="page-content-removed"))
+            findings.append(Finding(path, line, column, ERROR, message, hint, code="page-content-removed"))
         else:
-            findings.append(Finding(path, line, column, WARNING, message, hint,
-                                    code="page-html-removed"))
+            findings.append(Finding(path, line, column, WARNING, message, hint, code="page-html-removed"))
     return allowed, findings
 
 
@@ -214,7 +236,7 @@ def render(source: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _extensions() -> tuple[list[str], dict[str, dict]]:
+def _extensions() -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The Markdown extensions of mkdocs-base.yml (with MkDocs' built-in ones)."""
     listed = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8")).get("markdown_extensions", [])
     names, configs = list(MKDOCS_BUILTIN_EXTENSIONS), {}
@@ -234,29 +256,39 @@ def describe(removal: Removal) -> tuple[Severity, str, str]:
         if tag in CONTENT_ELEMENTS:
             hint = {
                 "svg": "save the drawing as a file in plans/pages/ and show it as an image: "
-                       "![what it shows](drawing.svg)",
+                "![what it shows](drawing.svg)",
                 "math": MARKDOWN_HINT,
             }.get(tag, "link to it instead ([what it is](https://...)), or say where to find it")
-            return (ERROR, f"<{tag}> is removed from the page, with what it shows: pages of the "
-                    "plan show only text, tables, links and images", hint)
+            return (
+                ERROR,
+                f"<{tag}> is removed from the page, with what it shows: pages of the "
+                "plan show only text, tables, links and images",
+                hint,
+            )
         why = {
-            "script": "pages of the plan run no scripts", "noscript": "pages of the plan run no "
-            "scripts", "style": "styles could load files from other sites", "link": "it could "
-            "load files from other sites", "meta": "it could send readers to another page",
+            "script": "pages of the plan run no scripts",
+            "noscript": "pages of the plan run no scripts",
+            "style": "styles could load files from other sites",
+            "link": "it could load files from other sites",
+            "meta": "it could send readers to another page",
             "base": "it would send every link of the page elsewhere",
         }.get(tag, "it is not part of the HTML a plan's page may hold")
         return WARNING, f"<{tag}> is removed from the page: {why}", MARKDOWN_HINT
     if attribute in URL_ATTRIBUTES and value.strip():
         if tag == "img" and attribute == "src":
-            return (ERROR, f"the image {_short(value)} is removed: images must come with the site, "
-                    "the offline copy cannot load them from elsewhere",
-                    "put the image in plans/pages/ and give its relative path: "
-                    "![what it shows](floor-plan.png)")
+            return (
+                ERROR,
+                f"the image {_short(value)} is removed: images must come with the site, "
+                "the offline copy cannot load them from elsewhere",
+                "put the image in plans/pages/ and give its relative path: ![what it shows](floor-plan.png)",
+            )
         what = "link to" if attribute == "href" else f"`{attribute}` address"
-        return (ERROR, f"the {what} {_short(value)} is removed: only links to the site's own "
-                "pages or to https:, tel: and mailto: addresses are kept",
-                "link to an https:// address, a tel: number, a mailto: address or a page of "
-                "the site")
+        return (
+            ERROR,
+            f"the {what} {_short(value)} is removed: only links to the site's own "
+            "pages or to https:, tel: and mailto: addresses are kept",
+            "link to an https:// address, a tel: number, a mailto: address or a page of the site",
+        )
     if attribute.startswith("on"):
         why = "pages of the plan run no scripts"
     elif attribute == "style":
@@ -264,12 +296,18 @@ def describe(removal: Removal) -> tuple[Severity, str, str]:
     elif attribute == "srcset":
         why = "an image has one `src`, a file of the site"
     elif attribute == "id" and value.startswith(RESERVED_ID_PREFIXES):
-        return (WARNING, f"the id `{value}` is removed: the site's theme uses ids like it",
-                "choose an id that does not start with `__` or `rp-`")
+        return (
+            WARNING,
+            f"the id `{value}` is removed: the site's theme uses ids like it",
+            "choose an id that does not start with `__` or `rp-`",
+        )
     else:
         why = "it is not part of the HTML a plan's page may hold"
-    return (WARNING, f"the `{attribute}` attribute of <{tag}> is removed: {why}",
-            "leave it out: the element and its text stay on the page")
+    return (
+        WARNING,
+        f"the `{attribute}` attribute of <{tag}> is removed: {why}",
+        "leave it out: the element and its text stay on the page",
+    )
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -284,10 +322,11 @@ class _Locator:
 
     def __init__(self, source: str):
         self.source = source
-        pieces, self.offsets = [], []
+        pieces: list[str] = []
+        self.offsets: list[int] = []
         position = 0
         for match in _CHARREF.finditer(source):
-            pieces.append(source[position:match.start()])
+            pieces.append(source[position : match.start()])
             self.offsets += range(position, match.start())
             decoded = html.unescape(match.group())
             pieces.append(decoded)
@@ -316,8 +355,7 @@ class _Locator:
         """Line and column of the next match of the regex `needle` (the first, once past the
         last one)."""
         pattern = re.compile(needle, re.IGNORECASE)
-        match = pattern.search(self.decoded, self.after.get(needle, 0)) or \
-            pattern.search(self.decoded)
+        match = pattern.search(self.decoded, self.after.get(needle, 0)) or pattern.search(self.decoded)
         if not match or not match.group():
             return None
         self.after[needle] = match.end()

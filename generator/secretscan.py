@@ -9,12 +9,36 @@ from typing import Any
 from urllib.parse import urlsplit
 
 _SECRET_WORDS = {
-    "password", "passwd", "passphrase", "passcode", "pwd", "pw", "pin", "pincode", "secret",
-    "token", "apikey", "credential", "credentials", "otp", "totp", "seed",
+    "password",
+    "passwd",
+    "passphrase",
+    "passcode",
+    "pwd",
+    "pw",
+    "pin",
+    "pincode",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "otp",
+    "totp",
+    "seed",
 }
-_SECRET_PAIRS = {("api", "key"), ("private", "key"), ("access", "key"), ("secret", "key"),
-                 ("door", "code"), ("alarm", "code"), ("access", "code"), ("safe", "code"),
-                 ("lock", "code"), ("recovery", "codes"), ("recovery", "code")}
+_SECRET_PAIRS = {
+    ("api", "key"),
+    ("private", "key"),
+    ("access", "key"),
+    ("secret", "key"),
+    ("door", "code"),
+    ("alarm", "code"),
+    ("access", "code"),
+    ("safe", "code"),
+    ("lock", "code"),
+    ("recovery", "codes"),
+    ("recovery", "code"),
+}
 _KEY_PARTS = re.compile(r"[a-z]+|[0-9]+")
 
 _SECRET_VALUES = [
@@ -26,18 +50,30 @@ _SECRET_VALUES = [
     (re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "a Google API key"),
     (re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"), "an access token"),
     # `password: hunter22`, or a value of one word: `PIN: letmein`; not `password: see the safe`.
-    (re.compile(r"\b(password|passwd|passcode|passphrase|pwd|pw|pin|wi-?fi key)\s*[:=]\s*"
-                r"((?=[^\s,.;]*[0-9!@#$%^&*_+=?~])[^\s,.;]{3,}|[^\s,.;]{3,}[.!]?[ \t]*$)",
-                re.IGNORECASE | re.MULTILINE), "a password"),
+    (
+        re.compile(
+            r"\b(password|passwd|passcode|passphrase|pwd|pw|pin|wi-?fi key)\s*[:=]\s*"
+            r"((?=[^\s,.;]*[0-9!@#$%^&*_+=?~])[^\s,.;]{3,}|[^\s,.;]{3,}[.!]?[ \t]*$)",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+        "a password",
+    ),
     (re.compile(r"\b(password|passcode|passphrase)\s+(is|was)\s+\S*\d\S*", re.IGNORECASE), "a password"),
-    (re.compile(r"\b(pin|(door|alarm|safe|lock|access|entry|key ?safe) ?code)\s*(is\s+|[:=]\s*)?\d{4,}\b",
-                re.IGNORECASE), "a PIN or access code"),
+    (
+        re.compile(
+            r"\b(pin|(door|alarm|safe|lock|access|entry|key ?safe) ?code)\s*(is\s+|[:=]\s*)?\d{4,}\b",
+            re.IGNORECASE,
+        ),
+        "a PIN or access code",
+    ),
 ]
 
 
 URL_CREDENTIALS = "a user name or password in a web address"
-_HINTS = {URL_CREDENTIALS: "remove the user name and password (from `//` to `@`); say where the "
-          "login is kept instead"}
+_HINTS = {
+    URL_CREDENTIALS: "remove the user name and password (from `//` to `@`); say where the "
+    "login is kept instead"
+}
 
 
 def secret_hint(kind: str) -> str:
@@ -85,8 +121,11 @@ def credentials_in_url(text: str) -> int | None:
 def is_secret_key(key: str) -> bool:
     """`wifi_password`, `adminPassword`, `door-code`, `api_key`: keys a plan must never have."""
     parts = _KEY_PARTS.findall(re.sub(r"([a-z])([A-Z])", r"\1 \2", key).lower())
-    return bool(_SECRET_WORDS & set(parts) or set(zip(parts, parts[1:], strict=False)) & _SECRET_PAIRS
-                or "".join(parts) in _SECRET_WORDS | {"apikey", "privatekey"})
+    return bool(
+        _SECRET_WORDS & set(parts)
+        or set(zip(parts, parts[1:], strict=False)) & _SECRET_PAIRS
+        or "".join(parts) in _SECRET_WORDS | {"apikey", "privatekey"}
+    )
 
 
 def walk(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:

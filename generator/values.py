@@ -88,11 +88,14 @@ def parse_date(value: object, today: date, *, allow_future: bool = False) -> dat
             raise ValueError
         parsed = date.fromisoformat(text)
     except ValueError:
-        raise BadValue(f"{describe(value)} is not a date", "write dates as YYYY-MM-DD, e.g. "
-                       f"`{today.isoformat()}`") from None
+        raise BadValue(
+            f"{describe(value)} is not a date", f"write dates as YYYY-MM-DD, e.g. `{today.isoformat()}`"
+        ) from None
     if not allow_future and parsed > today:
-        raise BadValue(f"the date {parsed.isoformat()} is in the future (today is {today.isoformat()})",
-                       "a date records when something happened; check the year and month")
+        raise BadValue(
+            f"the date {parsed.isoformat()} is in the future (today is {today.isoformat()})",
+            "a date records when something happened; check the year and month",
+        )
     return parsed
 
 
@@ -103,11 +106,12 @@ def parse_datetime(value: object, today: date) -> datetime:
             raise ValueError
         parsed = datetime.fromisoformat(text.replace(" ", "T"))
     except ValueError:
-        raise BadValue(f"{describe(value)} is not a date and time",
-                       "write it as YYYY-MM-DDTHH:MM, e.g. `2026-06-03T09:10`") from None
+        raise BadValue(
+            f"{describe(value)} is not a date and time",
+            "write it as YYYY-MM-DDTHH:MM, e.g. `2026-06-03T09:10`",
+        ) from None
     if parsed.date() > today:
-        raise BadValue(f"{text} is in the future (today is {today.isoformat()})",
-                       "check the year and month")
+        raise BadValue(f"{text} is in the future (today is {today.isoformat()})", "check the year and month")
     return parsed
 
 
@@ -119,8 +123,7 @@ def parse_duration(value: object) -> timedelta:
     if not match or not any(match.groups()):
         raise BadValue(
             f"{describe(value)} is not a duration",
-            "write a number and a unit: `30m` (minutes), `4h` (hours), `2d` (days), "
-            "`1h30m`, or `0`",
+            "write a number and a unit: `30m` (minutes), `4h` (hours), `2d` (days), `1h30m`, or `0`",
         )
     if any(len(g or "") > _MAX_DIGITS for g in match.groups()):
         raise _too_long(text)
@@ -132,9 +135,11 @@ def parse_duration(value: object) -> timedelta:
 
 
 def _too_long(text: str) -> BadValue:
-    return BadValue(f"`{text}` is longer than ten years: durations are at most `{MAX_DAYS}d`",
-                    "check the number and its unit: `m` is minutes, `h` hours, `d` days",
-                    code="out-of-range")
+    return BadValue(
+        f"`{text}` is longer than ten years: durations are at most `{MAX_DAYS}d`",
+        "check the number and its unit: `m` is minutes, `h` hours, `d` days",
+        code="out-of-range",
+    )
 
 
 def format_duration(value: timedelta) -> str:
@@ -170,8 +175,10 @@ def parse_phone(number: object, region: str, label: str = "other", ext: object =
     if not text:
         raise BadValue(f"{describe(number)} is not a phone number", "write it as you would dial it")
     if not text.startswith("+") and not region:
-        raise BadValue(f"`{text}` has no country code and the plan has no `site.region`",
-                       "write it with its country code (`+44 20 7946 0958`) or set `site.region`")
+        raise BadValue(
+            f"`{text}` has no country code and the plan has no `site.region`",
+            "write it with its country code (`+44 20 7946 0958`) or set `site.region`",
+        )
     try:
         parsed = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException:
@@ -179,8 +186,10 @@ def parse_phone(number: object, region: str, label: str = "other", ext: object =
     if parsed is None or not phonenumbers.is_valid_number(parsed):
         _explain_short_number(text, region)
         where = f" for region {region}" if region and not text.startswith("+") else ""
-        raise BadValue(f"`{text}` is not a valid phone number{where}",
-                       "check the digits; a number from another country needs its `+` code")
+        raise BadValue(
+            f"`{text}` is not a valid phone number{where}",
+            "check the digits; a number from another country needs its `+` code",
+        )
     extension = str(ext).strip() if ext not in (None, "") else (parsed.extension or "")
     if extension and not extension.isdigit():
         raise BadValue(f"the extension `{extension}` must be digits only")
@@ -198,8 +207,10 @@ _MAIN_REGIONS = {regions[0] for regions in phonenumbers.COUNTRY_CODE_TO_REGION_C
 
 def _short_number_regions(digits: str, test: Callable[[str], bool]) -> str:
     """The regions (main countries first, by calling code) where `test` holds, for messages."""
-    found = sorted((r for r in shortnumberinfo.SUPPORTED_SHORT_REGIONS if test(r)),
-                   key=lambda r: (r not in _MAIN_REGIONS, phonenumbers.country_code_for_region(r), r))
+    found = sorted(
+        (r for r in shortnumberinfo.SUPPORTED_SHORT_REGIONS if test(r)),
+        key=lambda r: (r not in _MAIN_REGIONS, phonenumbers.country_code_for_region(r), r),
+    )
     return ", ".join(found[:3]) + (" and other countries" if len(found) > 3 else "")
 
 
@@ -215,19 +226,25 @@ def _explain_short_number(text: str, region: str) -> None:
 
     emergency_here = bool(region) and shortnumberinfo.is_emergency_number(digits, region)
     if emergency_here or not (region and short(region)):
-        where = region if emergency_here else _short_number_regions(
-            digits, lambda r: shortnumberinfo.is_emergency_number(digits, r))
+        where = (
+            region
+            if emergency_here
+            else _short_number_regions(digits, lambda r: shortnumberinfo.is_emergency_number(digits, r))
+        )
         if where:
-            raise BadValue(f"{digits} is an emergency number (in {where}): write it in a step's "
-                           "text, not as a contact's phone",
-                           f"e.g. `- do: Call {digits} if anyone is hurt or in danger.`; a "
-                           "contact's phone reaches that person or company")
+            raise BadValue(
+                f"{digits} is an emergency number (in {where}): write it in a step's "
+                "text, not as a contact's phone",
+                f"e.g. `- do: Call {digits} if anyone is hurt or in danger.`; a "
+                "contact's phone reaches that person or company",
+            )
     where = region if region and short(region) else _short_number_regions(digits, short)
     if where:
-        raise BadValue(f"{digits} is a short number (in {where}), which dials only inside its "
-                       "country and not from every phone: a contact's phone must be a full number",
-                       "give the service's full number (with its `+` code), or write the short "
-                       "number in a step's text")
+        raise BadValue(
+            f"{digits} is a short number (in {where}), which dials only inside its "
+            "country and not from every phone: a contact's phone must be a full number",
+            "give the service's full number (with its `+` code), or write the short number in a step's text",
+        )
 
 
 # Characters that an address may hold by the letter of RFC 5322 but that a `mailto:` link
@@ -242,16 +259,22 @@ def parse_email(value: object) -> str:
     if text.lower().startswith("mailto:"):
         raise BadValue(f"{describe(value)} is not an email address", hint + ", without `mailto:`")
     if (special := next((c for c in _MAILTO_SPECIAL if c in text), "")) and "@" in text:
-        raise BadValue(f"the email address holds `{special}`, which a mailto link reads as the "
-                       "start of other fields (a hidden copy to someone else, a prepared message)",
-                       "write one plain address, e.g. `name@example.com`")
+        raise BadValue(
+            f"the email address holds `{special}`, which a mailto link reads as the "
+            "start of other fields (a hidden copy to someone else, a prepared message)",
+            "write one plain address, e.g. `name@example.com`",
+        )
     if "@" in text and any(mark in text for mark in ",;") or text.count("@") > 1:
-        raise BadValue(f"{describe(value)} is more than one email address",
-                       "give one address in `email:`; put the others in `notes`")
+        raise BadValue(
+            f"{describe(value)} is more than one email address",
+            "give one address in `email:`; put the others in `notes`",
+        )
     if "<" in text:
-        inner = text[text.find("<") + 1:text.rfind(">")].strip() if ">" in text else ""
-        raise BadValue(f"{describe(value)} has a name around the email address",
-                       f"write only the address: `{inner}`" if inner else hint)
+        inner = text[text.find("<") + 1 : text.rfind(">")].strip() if ">" in text else ""
+        raise BadValue(
+            f"{describe(value)} has a name around the email address",
+            f"write only the address: `{inner}`" if inner else hint,
+        )
     try:
         validate_email(text, check_deliverability=False)
     except EmailNotValidError:
@@ -268,18 +291,23 @@ def parse_company_domain(value: str) -> tuple[str, bool]:
     name = text[2:] if wildcard else text
     if "://" in name or "/" in name or "@" in name:
         host = urlsplit(name if "://" in name else "//" + name.rpartition("@")[2]).hostname or ""
-        raise BadValue(f"`{text}` is not a domain name",
-                       f"write only the domain, e.g. `{host}`" if host else
-                       "write only the domain, e.g. `example.co.uk`")
+        raise BadValue(
+            f"`{text}` is not a domain name",
+            f"write only the domain, e.g. `{host}`"
+            if host
+            else "write only the domain, e.g. `example.co.uk`",
+        )
     try:
         ascii_name = idna.encode(name.rstrip(".").rstrip("\u3002"), uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError):
-        raise BadValue(f"`{text}` is not a domain name",
-                       "write the domain the company's email and website use, e.g. "
-                       "`example.co.uk`") from None
+        raise BadValue(
+            f"`{text}` is not a domain name",
+            "write the domain the company's email and website use, e.g. `example.co.uk`",
+        ) from None
     if "." not in ascii_name:
-        raise BadValue(f"`{text}` is a single word, not a domain name",
-                       "write the whole domain, e.g. `example.co.uk`")
+        raise BadValue(
+            f"`{text}` is a single word, not a domain name", "write the whole domain, e.g. `example.co.uk`"
+        )
     return ascii_name.lower(), wildcard
 
 
@@ -294,8 +322,10 @@ def show_domain(ascii_name: str) -> str:
 # -- values passed to git: a remote, a branch ----------------------------------------------------
 
 REMOTE_SCHEMES = ("https", "ssh")  # in site.mirrors; `--remote` may also be a local path
-_REMOTE_HINT = ("write the name of a git remote (`origin`, as `git remote -v` lists it), an "
-                "`https://` or `ssh://` address, or `git@host:owner/repo.git`")
+_REMOTE_HINT = (
+    "write the name of a git remote (`origin`, as `git remote -v` lists it), an "
+    "`https://` or `ssh://` address, or `git@host:owner/repo.git`"
+)
 _SCP_LIKE = re.compile(r"(?:(?P<user>[A-Za-z0-9._~-]+)@)?(?P<host>[A-Za-z0-9.-]+):(?P<path>[^:].*)")
 
 
@@ -320,8 +350,10 @@ def parse_branch(value: object) -> str:
     """A branch name git accepts, never one that reads as an option."""
     text = value if isinstance(value, str) else ""
     if problem := _ref_problem(text):
-        raise BadValue(f"{describe(value)} cannot be a branch name: {problem}",
-                       "use a plain branch name such as `gh-pages` or `pages`")
+        raise BadValue(
+            f"{describe(value)} cannot be a branch name: {problem}",
+            "use a plain branch name such as `gh-pages` or `pages`",
+        )
     return text
 
 
@@ -332,63 +364,81 @@ def parse_remote(value: object, *, paths: bool = False) -> str:
     never one holding a password (the message does not repeat it)."""
     text = value if isinstance(value, str) else ""
     if text.startswith("-") or not text:
-        raise BadValue(f"the mirror {describe(value)} is not a git remote: "
-                       f"{_ref_problem(text)}", _REMOTE_HINT)
+        raise BadValue(
+            f"the mirror {describe(value)} is not a git remote: {_ref_problem(text)}", _REMOTE_HINT
+        )
     if any(unicodedata.category(c) == "Cc" or c.isspace() for c in text) or "::" in text:
-        raise BadValue(f"the mirror {describe(value)} is not a git remote: it holds a space, a "
-                       "control character or `::` (which names a helper program to git)",
-                       _REMOTE_HINT)
+        raise BadValue(
+            f"the mirror {describe(value)} is not a git remote: it holds a space, a "
+            "control character or `::` (which names a helper program to git)",
+            _REMOTE_HINT,
+        )
     if "://" in text:
         parts = urlsplit(text)
         scheme = parts.scheme.lower()
         if parts.password or (parts.username and scheme != "ssh"):
-            raise BadValue("the mirror's address holds a user name or password (not repeated "
-                           "here): the plan is published, so it must never hold credentials",
-                           "remove the part before `@`; let git's credential helper or a deploy "
-                           "key supply the password", code="secret")
+            raise BadValue(
+                "the mirror's address holds a user name or password (not repeated "
+                "here): the plan is published, so it must never hold credentials",
+                "remove the part before `@`; let git's credential helper or a deploy key supply the password",
+                code="secret",
+            )
         if scheme == "file" and paths:
             return text
         if scheme not in REMOTE_SCHEMES or not parts.hostname:
-            raise BadValue(f"the mirror {describe(value)} is not an `https://` or `ssh://` "
-                           "address", _REMOTE_HINT)
+            raise BadValue(
+                f"the mirror {describe(value)} is not an `https://` or `ssh://` address", _REMOTE_HINT
+            )
         return text
     if ":" in text.partition("@")[0] and "@" in text:
-        raise BadValue("the mirror's address holds a user name and password (not repeated here):"
-                       " the plan is published, so it must never hold credentials",
-                       "remove the part before `@`; let git's credential helper or a deploy key "
-                       "supply the password", code="secret")
+        raise BadValue(
+            "the mirror's address holds a user name and password (not repeated here):"
+            " the plan is published, so it must never hold credentials",
+            "remove the part before `@`; let git's credential helper or a deploy key supply the password",
+            code="secret",
+        )
     if scp := _SCP_LIKE.fullmatch(text):
         if scp["host"].startswith(("-", ".")) or scp["path"].startswith("-"):
-            raise BadValue(f"the mirror {describe(value)} is not a git remote: its host or path "
-                           "starts with `-` or `.`", _REMOTE_HINT)
+            raise BadValue(
+                f"the mirror {describe(value)} is not a git remote: its host or path starts with `-` or `.`",
+                _REMOTE_HINT,
+            )
         return text
     if paths and ("/" in text or text.startswith(".")):
         return text
     if problem := _ref_problem(text):
         where = " or a local path (on the command line only)" if paths else ""
-        raise BadValue(f"the mirror {describe(value)} is not a git remote: {problem}",
-                       _REMOTE_HINT + where)
+        raise BadValue(f"the mirror {describe(value)} is not a git remote: {problem}", _REMOTE_HINT + where)
     return text
 
 
 def check_template(text: str) -> None:
     """Raise BadValue for unbalanced braces or placeholders the message composer cannot fill."""
     try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion
-                  in string.Formatter().parse(text) if name is not None]
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None
+        ]
     except ValueError:
-        raise BadValue("the template has an unbalanced `{` or `}`",
-                       "placeholders look like `{eta}`; write `{{` or `}}` for a literal brace") from None
+        raise BadValue(
+            "the template has an unbalanced `{` or `}`",
+            "placeholders look like `{eta}`; write `{{` or `}}` for a literal brace",
+        ) from None
     known = [f"{{{p}}}" for p in PLACEHOLDERS]
     for name, spec, conversion in fields:
         shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
         if name not in PLACEHOLDERS:
             guess = did_you_mean(shown, known)
-            raise BadValue(f"unknown placeholder `{shown}` in the template",
-                           f"{guess + ' ' if guess else ''}the placeholders are {', '.join(known)}")
+            raise BadValue(
+                f"unknown placeholder `{shown}` in the template",
+                f"{guess + ' ' if guess else ''}the placeholders are {', '.join(known)}",
+            )
         if spec or conversion:
-            raise BadValue(f"the placeholder `{shown}` has more than a name in its braces",
-                           f"write it as `{{{name}}}`: the site fills it in as it is")
+            raise BadValue(
+                f"the placeholder `{shown}` has more than a name in its braces",
+                f"write it as `{{{name}}}`: the site fills it in as it is",
+            )
 
 
 def fill_template(text: str, values: dict[str, str]) -> str:

@@ -5,7 +5,6 @@ sideways scrolling, the page scripts' words translated, and a right-to-left layo
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from datetime import date
@@ -20,8 +19,7 @@ from helpers_pwa import serving
 from helpers_site import OVERFLOW_JS, PHONE, ROOT, load_plan
 from test_accessibility import RUN_AXE, WCAG_TAGS, axe_script
 
-from generator import i18n
-from generator.building import build_many
+from generator import cli, i18n
 from generator.i18n import Translator, UnsupportedLanguage, catalog, parse_language
 
 LANGUAGES = [code for code in i18n.SUPPORTED if code != "en"]
@@ -110,7 +108,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         text = plan.read_text(encoding="utf-8")
         assert "\n  language: en-GB\n" in text
         plan.write_text(text.replace("\n  language: en-GB\n", f"\n  language: {code}\n"), encoding="utf-8")
-    assert build_many(clients, out, None, os.cpu_count() or 1) == 0
+    assert cli.main(["build", str(clients), "--out", str(out)]) == 0
     return {code: out / code for code in LANGUAGES}
 
 

@@ -294,3 +294,15 @@ def test_a_sparse_plan_still_prints(tmp_path: Path) -> None:
     text = " ".join(pdf_text(tmp_path / "recovery-plan-A4.pdf").split())
     assert plan.contacts["priya"].email in text  # the lead has no phone: the email stands in
     assert plan.communications.templates["initial"].split("{")[0] in text
+
+
+def test_a_stale_vendor_with_an_escalation_path_is_marked_to_check() -> None:
+    """The escalation list is resolved before the "check the details" note, whose words come
+    from the plan's translator: the one must not stand in for the other."""
+    plan = load_plan(ROOT)
+    holders = set(plan.roles.values())  # vendors holding a role are printed with the roles
+    vendor = next(c for c in plan.contacts.values() if c.is_vendor and c.escalation and c.id not in holders)
+    vendor.stale, vendor.verified = True, None
+    (row,) = [v for v in printsheet.sheet(plan).vendors if v["name"] == vendor.name]
+    never = i18n.translator(plan.site.language).plain("sheet.contact_never")
+    assert row["escalation"] and row["check"] == never

@@ -181,3 +181,15 @@ def test_must_print_overflow_is_one_error_naming_what_to_shorten(printed) -> Non
     assert error.path.endswith(".yaml") and "plans/scenarios/" in error.path
     assert "on_paper: true" in error.hint
     assert not list(result.site.iterdir())  # nothing written
+
+
+def test_the_fit_reads_boxes_from_weasyprints_public_anchors() -> None:
+    """What printsheet relies on (pinned in pyproject.toml): `Page.anchors` maps each element
+    id to its box (x1, y1, x2, y2) in CSS pixels from the page's top-left corner."""
+    from weasyprint import HTML
+
+    style = "@page { size: 400px 300px; margin: 10px } body { margin: 0 }"
+    document = HTML(string=f'<style>{style}</style><div id="a" style="height: 50px"></div>').render()
+    assert document.pages[0].anchors["a"] == pytest.approx((10, 10, 390, 60))
+    assert printsheet.ContentBox(10, 10, 390, 290).holds(document)
+    assert not printsheet.ContentBox(10, 10, 380, 290).holds(document)  # 10 px too wide

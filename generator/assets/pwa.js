@@ -10,8 +10,13 @@
 
   /* ---- the plan's words (catalog sections banner and script, see generator/i18n.py) ---- */
 
-  const wordsBlock = document.getElementById("rp-words");
-  const WORDS = wordsBlock ? JSON.parse(wordsBlock.textContent) : {};
+  const WORDS = (() => {
+    try {
+      return JSON.parse(document.getElementById("rp-words")?.textContent ?? "{}") ?? {};
+    } catch {
+      return {}; // bad data never stops the page: the banner shows dates without words
+    }
+  })();
   const LANGUAGE = document.getElementById("rp-freshness")?.dataset.language || "en";
 
   /* A catalog entry with its {fields} filled in, as text (never HTML). */
@@ -24,7 +29,7 @@
   function dateFormat(options, timeZone) {
     try {
       return new Intl.DateTimeFormat(LANGUAGE, { ...options, timeZone: timeZone || undefined });
-    } catch (error) {
+    } catch {
       return new Intl.DateTimeFormat(LANGUAGE, options); // a time zone this browser lacks
     }
   }
@@ -137,7 +142,7 @@
         scope: scope.pathname,
         updateViaCache: "none",
       });
-    } catch (error) {
+    } catch {
       return; // e.g. the browser refuses workers (private mode): the site still works online
     }
     watch(registration);
@@ -174,7 +179,7 @@
       copy.click();
       copy.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60000);
-    } catch (error) {
+    } catch {
       window.location.assign(link.href); // not in the offline copy: let the browser try
     }
   }

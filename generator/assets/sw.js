@@ -64,7 +64,7 @@ async function lookup(cache, url) {
   url = new URL(url);
   url.hash = "";
   url.search = "";
-  const candidates = url.pathname.endsWith("/") ? [url.href + "index.html", url.href] : [url.href];
+  const candidates = url.pathname.endsWith("/") ? [`${url.href}index.html`, url.href] : [url.href];
   for (const candidate of candidates) {
     const hit = await cache.match(candidate, { ignoreSearch: true });
     if (hit) return hit;
@@ -81,8 +81,8 @@ async function page(request, url) {
   if (hit) return hit;
   url.hash = "";
   url.search = "";
-  if (!url.pathname.endsWith("/") && (await cache.match(url.href + "/index.html"))) {
-    return Response.redirect(url.href + "/", 301); // a folder without its slash, as servers do
+  if (!url.pathname.endsWith("/") && (await cache.match(`${url.href}/index.html`))) {
+    return Response.redirect(`${url.href}/`, 301); // a folder without its slash, as servers do
   }
   try {
     return await fetch(request);
