@@ -18,8 +18,8 @@ from icalendar import Calendar, Event
 
 from generator.i18n import Translator, translator
 from generator.model import Plan
-from generator.pages import contacts, health
-from generator.pages.html import contact_anchor, incident_page, page_url, system_page
+from generator.pages import paths
+from generator.pages.paths import contact_anchor, incident_page, page_url, system_page
 
 FILE = "calendar.ics"
 PRODUCT = "-//recovery-plan//calendar//EN"
@@ -54,7 +54,7 @@ def _reminders(plan: Plan, t: Translator) -> Iterator[Reminder]:
         t.plain("calendar.plan_review"),
         _name(plan, reviewer),
         t.plain("calendar.plan_review_what", date=t.date(review.last_reviewed)),
-        health.PAGE,
+        paths.HEALTH,
     )
     every_contact = timedelta(days=review.contacts_every_days)
     for contact in plan.contacts.values():
@@ -65,7 +65,7 @@ def _reminders(plan: Plan, t: Translator) -> Iterator[Reminder]:
             t.plain("calendar.contact_check", name=contact.name),
             _name(plan, reviewer),
             t.plain("calendar.contact_check_what"),
-            contacts.PAGE,
+            paths.CONTACTS,
             contact_anchor(contact.id),
         )
     every_test = timedelta(days=review.restore_test_every_days)
@@ -125,7 +125,8 @@ def calendar(plan: Plan) -> bytes:
         event.add("url", link)
         event.add("transp", "TRANSPARENT")  # a reminder, not time taken out of anyone's day
         feed.add_component(event)
-    return feed.to_ical()
+    ical: bytes = feed.to_ical()
+    return ical
 
 
 def write(site_dir: Path, plan: Plan) -> None:
