@@ -44,6 +44,7 @@ PLAN = {
         "branch": TEXT,
         "stale_after_days": DAYS,
         "language": TEXT,
+        "private": {"type": "boolean"},
     }},
     "review": {"type": "dict", "required": True, "schema": {
         "last_reviewed": {"required": True},

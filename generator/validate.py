@@ -419,6 +419,7 @@ class _Run:
             branch=self.parse(doc, ("site", "branch"), parse_branch) or "gh-pages",
             stale_after_days=_int(site_data, "stale_after_days", 30, MAX_DAYS),
             language=self.language(doc, site_data.get("language")),
+            private=site_data.get("private") is True,
         )
         review = _dict(data.get("review"))
         last = self.parse(doc, ("review", "last_reviewed"), parse_date, self.today)
