@@ -15,17 +15,22 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import phonenumbers
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+from helpers_pwa import CHROMIUM_ARGS, require_chromium, serving
 from helpers_site import ROOT, load_plan
+from playwright.sync_api import expect
 
 from generator import private
+from generator.i18n import translator
 from generator.model import Plan
 
 PASSPHRASES = {
@@ -252,3 +257,223 @@ def test_passphrase_rule() -> None:
             "RECOVERY_PLAN_PASSPHRASEX": "not one of ours",
         }
     ) == ["oven crater lapel husky"]
+
+
+# --- in the browser -----------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+PASSPHRASE_A = PASSPHRASES["RECOVERY_PLAN_PASSPHRASE"]
+PASSPHRASE_B = PASSPHRASES["RECOVERY_PLAN_PASSPHRASE_TOM"]
+WORDS = translator().section("private")
+
+
+@pytest.fixture(scope="module")
+def prefix(plan: Plan) -> str:
+    return urlsplit(plan.site.url).path  # the unlock page's links start there, as on the host
+
+
+def page_paths(site_dir: Path) -> list[str]:
+    """Every page of the plan, as a reader types it (from the decrypted index)."""
+    opened = decrypted(site_dir, PASSPHRASE_A)
+    return sorted(p.removesuffix("index.html") for p in opened if p.endswith(".html") and p != "404.html")
+
+
+def unlock(page, passphrase: str) -> float:
+    """Type the passphrase on the unlock page, once its worker is ready (a reader takes longer
+    to type); returns, when the plan's page is shown, the time Unlock was tapped."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.fill("#rp-passphrase", passphrase)
+    with page.expect_navigation(timeout=30_000):
+        tapped = time.monotonic()
+        page.get_by_role("button", name=WORDS["unlock"]).click()
+    expect(page.locator(".md-content h1")).to_be_visible()
+    return tapped
+
+
+def refused(page, passphrase: str) -> None:
+    page.fill("#rp-passphrase", passphrase)
+    page.get_by_role("button", name=WORDS["unlock"]).click()
+    expect(page.locator("#rp-unlock-status")).to_have_text(WORDS["wrong"], timeout=30_000)
+    expect(page.locator("#rp-passphrase")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#rp-passphrase")).to_be_focused()
+
+
+def open_page(page, url: str):
+    response = page.goto(url)
+    assert response is not None and response.ok and response.from_service_worker, url
+    return response
+
+
+def sheet_code(site_dir: Path, tmp_path: Path) -> str:
+    """The unlock code of the plaintext sheet, read from the rendered A4 PDF with zbarimg."""
+    pdf = site_dir.with_name(site_dir.name + private.SHEET_SUFFIX) / "recovery-plan-A4.pdf"
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", "--", str(pdf), str(tmp_path / "sheet")],
+        check=True,
+    )
+    image = next(tmp_path.glob("sheet*.png"))
+    read = subprocess.run(["zbarimg", "--raw", "-q", "--", str(image)], capture_output=True, text=True)
+    codes = [c for c in read.stdout.splitlines() if "#key=" in c]
+    assert len(codes) == 1, read.stdout
+    return codes[0]
+
+
+def test_the_sheets_code_opens_the_plan(browser, site: Path, plan: Plan, prefix: str, tmp_path: Path) -> None:
+    code = sheet_code(site, tmp_path)
+    assert code.startswith(plan.site.url + "#key=")
+    text = subprocess.run(
+        ["pdftotext", "--", str(site.with_name("site.sheet") / "recovery-plan-A4.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    built = translator(plan.site.language).date(plan.today)
+    assert f"This code unlocks the build of {built}" in " ".join(text.split())
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    with serving(site, prefix) as server:
+        with page.expect_navigation(url=server.base, timeout=60_000):  # unlocked, then reloaded
+            page.goto(code.replace(plan.site.url, server.base))
+        expect(page.locator(".md-content h1")).to_be_visible()  # the plan's home page, decrypted
+        assert plan.organisation in page.title()
+        assert "#" not in page.url  # the key left the address bar and the history
+    context.close()
+
+
+def test_unlocked_the_plan_works_offline_after_a_restart_until_locked(
+    playwright, site: Path, plan: Plan, prefix: str, tmp_path: Path
+) -> None:
+    profile = tmp_path / "profile"
+
+    def start():
+        return playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=require_chromium(),
+            args=CHROMIUM_ARGS,
+            viewport=PHONE,
+            accept_downloads=True,
+        )
+
+    context = start()
+    page = context.pages[0]
+    with serving(site, prefix) as server:
+        page.goto(server.url())
+        unlock(page, PASSPHRASE_A)
+        context.set_offline(True)
+        server.stop()
+        for path in page_paths(site):
+            open_page(page, server.url(path))
+            assert page.title(), path
+        search(page, server.url(), plan)
+        save_vcard(page, server.url(), plan)
+        context.close()
+
+        context = start()  # the browser restarted, still offline: no passphrase asked
+        context.set_offline(True)
+        page = context.pages[0]
+        open_page(page, server.url("contacts/"))
+        expect(page.locator(".md-content")).to_contain_text(plan.people[0].name)
+        with page.expect_navigation():
+            page.get_by_role("button", name=WORDS["lock"]).click()
+        expect(page.locator("#rp-unlock")).to_be_visible()
+        for path in ("", "contacts/", f"scenarios/{plan.scenarios[0].id}/"):
+            open_page(page, server.url(path))
+            expect(page.locator("#rp-unlock")).to_be_visible()
+            assert plan.people[0].name not in page.content()
+    context.close()
+
+
+def search(page, base: str, plan: Plan) -> None:
+    """Material's search, from the decrypted index, finds the first scenario; its result opens."""
+    scenario = plan.scenarios[0]
+    word = max(re.findall(r"[A-Za-z]{4,}", scenario.title), key=len)
+    open_page(page, base)
+    page.locator("label.md-header__button[for=__search]:visible").first.click()
+    page.locator("input.md-search__input").press_sequentially(word, delay=20)
+    result = page.locator(".md-search-result__item", has_text=scenario.title).first
+    result.wait_for(timeout=10_000)
+    with page.expect_navigation():
+        result.locator("a").first.click()
+    assert scenario.title in page.locator("h1").inner_text()
+
+
+def save_vcard(page, base: str, plan: Plan) -> None:
+    person = plan.people[0]
+    open_page(page, base + "contacts/")
+    with page.expect_download() as download:
+        page.locator("a[href$='.vcf']", has_text=person.name).first.click()
+    card = Path(download.value.path()).read_text("utf-8")
+    assert card.startswith("BEGIN:VCARD") and f"FN:{person.name}" in card
+
+
+def test_the_second_passphrase_unlocks_a_wrong_one_is_refused_in_under_3_s_on_a_slow_phone(
+    browser, site: Path, prefix: str
+) -> None:
+    """Unlock time with the CPU throttled 4x (a cheap phone): from the tap on Unlock until the
+    decrypted page arrives (the passphrase tried on both key slots, the key stored, the worker
+    told); and until the page is shown, which adds a page load as any site has."""
+    timings: dict[int, tuple[float, float]] = {}
+    for rate in (1, 4):
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        with serving(site, prefix) as server:
+            page.goto(server.url())
+            page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
+            if rate == 4:
+                refused(page, "oven crater lapel huskies")
+            arrived: list[float] = []
+            page.on("framenavigated", lambda _frame, arrived=arrived: arrived.append(time.monotonic()))
+            tapped = unlock(page, PASSPHRASE_B)
+            timings[rate] = (arrived[-1] - tapped, time.monotonic() - tapped)
+        context.close()
+    print(
+        "\nunlock time (page arrives, page shown): "
+        + "; ".join(f"CPU /{rate}: {a:.2f} s, {b:.2f} s" for rate, (a, b) in timings.items())
+    )
+    assert timings[4][0] <= 3.0
+
+
+def test_a_new_deploy_asks_once_keeps_the_previous_version_meanwhile_and_revokes_a_removed_passphrase(
+    browser, project: Path, site: Path, plan: Plan, prefix: str, tmp_path: Path
+) -> None:
+    served = tmp_path / "served"
+    shutil.copytree(site, served)
+    scenario = plan.scenarios[0]
+    url = f"scenarios/{scenario.id}/"
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    with serving(served, prefix) as server:
+        page.goto(server.url(url))
+        unlock(page, PASSPHRASE_B)
+        assert page.locator("h1").inner_text() == scenario.title
+        source = project / "plans" / "scenarios" / f"{scenario.id}.yaml"
+        original = source.read_text("utf-8")
+        try:
+            source.write_text(
+                re.sub(r"^title: *.+$", "title: Revised title", original, count=1, flags=re.M), "utf-8"
+            )
+            done = build(project, served, {"RECOVERY_PLAN_PASSPHRASE": PASSPHRASE_A})  # B removed
+        finally:
+            source.write_text(original, "utf-8")
+        assert done.returncode == 0, done.stderr
+
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        reload = page.locator("#rp-update").get_by_role("button", name="Reload")
+        reload.wait_for(timeout=30_000)
+        with page.expect_navigation():
+            reload.click()
+        # The new version is active but locked: the previous one is still shown, and says so.
+        assert page.locator("h1").inner_text() == scenario.title
+        notice = page.locator("#rp-update")
+        expect(notice).to_contain_text(WORDS["newer"].strip())
+        with page.expect_navigation():
+            notice.get_by_role("button", name=WORDS["unlock"]).click()
+        refused(page, PASSPHRASE_B)  # revoked: the new build has a new key
+        with page.expect_navigation(timeout=30_000):
+            page.fill("#rp-passphrase", PASSPHRASE_A)
+            page.get_by_role("button", name=WORDS["unlock"]).click()
+        open_page(page, server.url(url))
+        assert page.locator("h1").inner_text() == "Revised title"
+        caches = page.evaluate("caches.keys().then((n) => n.filter((c) => c.startsWith('recovery-plan ')))")
+        assert len(caches) == 1  # the previous version, dropped once the new one opened
+    context.close()
