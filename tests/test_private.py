@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from helpers_pwa import CHROMIUM_ARGS, require_chromium, serving
 from helpers_site import ROOT, load_plan
 from playwright.sync_api import expect
+from test_accessibility import RUN_AXE, WCAG_TAGS, axe_script
 
 from generator import private
 from generator.i18n import translator
@@ -476,4 +477,24 @@ def test_a_new_deploy_asks_once_keeps_the_previous_version_meanwhile_and_revokes
         assert page.locator("h1").inner_text() == "Revised title"
         caches = page.evaluate("caches.keys().then((n) => n.filter((c) => c.startsWith('recovery-plan ')))")
         assert len(caches) == 1  # the previous version, dropped once the new one opened
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_unlock_page_meets_wcag_21_aa_under_its_content_security_policy(
+    browser, site: Path, prefix: str, scheme: str
+) -> None:
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    refusals: list[str] = []
+    page.on("console", lambda m: refusals.append(m.text) if "Content Security Policy" in m.text else None)
+    with serving(site, prefix) as server:
+        page.goto(server.url("scenarios/no-such-page/"))  # the 404 page: the unlock page, at any depth
+        page.get_by_role("button", name=WORDS["unlock"]).click()
+        expect(page.locator("#rp-unlock-status")).to_have_text(WORDS["empty"])
+        expect(page.locator("#rp-passphrase")).to_be_focused()
+        page.evaluate(axe_script().read_text(encoding="utf-8"))  # past the CSP, as a tester does
+        assert page.evaluate(RUN_AXE, WCAG_TAGS) == []
+    assert 'http-equiv="Content-Security-Policy"' in (site / "index.html").read_text(encoding="utf-8")
+    assert refusals == []
     context.close()
