@@ -177,10 +177,11 @@ class PrivateBuild:
         aead = AESGCM(self.key)
         index: dict[str, list[str]] = {}
         precache = {UNLOCK_SCRIPT, KEYS, INDEX, *UNLOCK_PAGES}
-        (site_dir / VAULT).mkdir()
-        for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        built = sorted(p for p in site_dir.rglob("*") if p.is_file())  # an author's vault/ too
+        (site_dir / VAULT).mkdir(exist_ok=True)
+        for path in built:
             rel = path.relative_to(site_dir).as_posix()
-            if rel == pwa.WORKER or rel.startswith(VAULT + "/") or _clear(rel, path, generic):
+            if rel == pwa.WORKER or _clear(rel, path, generic):
                 precache |= {rel} & wanted
                 continue
             blob = f"{VAULT}/{secrets.token_hex(16)}.bin"

@@ -413,7 +413,7 @@ def test_the_second_passphrase_unlocks_a_wrong_one_is_refused_in_under_3_s_on_a_
     """Unlock time with the CPU throttled 4x (a cheap phone): from the tap on Unlock until the
     decrypted page arrives (the passphrase tried on both key slots, the key stored, the worker
     told); and until the page is shown, which adds a page load as any site has."""
-    timings: dict[int, tuple[float, float]] = {}
+    timings: dict[int, tuple[float, float, float]] = {}
     for rate in (1, 4):
         context = browser.new_context(viewport=PHONE)
         page = context.new_page()
@@ -425,11 +425,14 @@ def test_the_second_passphrase_unlocks_a_wrong_one_is_refused_in_under_3_s_on_a_
             arrived: list[float] = []
             page.on("framenavigated", lambda _frame, arrived=arrived: arrived.append(time.monotonic()))
             tapped = unlock(page, PASSPHRASE_B)
-            timings[rate] = (arrived[-1] - tapped, time.monotonic() - tapped)
+            shown = time.monotonic()
+            page.reload()  # the same page again, unlocked: what any page load costs
+            expect(page.locator(".md-content h1")).to_be_visible()
+            timings[rate] = (arrived[-1] - tapped, shown - tapped, time.monotonic() - shown)
         context.close()
     print(
-        "\nunlock time (page arrives, page shown): "
-        + "; ".join(f"CPU /{rate}: {a:.2f} s, {b:.2f} s" for rate, (a, b) in timings.items())
+        "\nunlock time (page arrives, page shown; a page load alone): "
+        + "; ".join(f"CPU /{r}: {a:.2f} s, {b:.2f} s; {c:.2f} s" for r, (a, b, c) in timings.items())
     )
     assert timings[4][0] <= 3.0
 
