@@ -9,7 +9,8 @@ organisation's name, yet opens offline and from the printed sheet.
   the blob's name is its associated data), and `vault/index.bin` maps each site path to its blob
   and media type. File names, sizes and count are all that show.
 - **Key slots** (`keys.json`): the content key wrapped with AES-256-GCM once per passphrase,
-  under a key derived by PBKDF2-SHA256 (`ITERATIONS`, 16-byte random salt per slot). Slots are
+  under a key derived by PBKDF2-SHA256 (`ITERATIONS`, a 16-byte random salt per build, shared
+  by its slots: a phone derives once, however many people have a passphrase). Slots are
   unnamed and shuffled. Removing a passphrase and rebuilding revokes it: the new build has a
   new content key.
 - **In the clear**: the unlock page (as `index.html` and `404.html`), `keys.json`, the worker,
@@ -122,15 +123,13 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def key_slot(content_key: bytes, passphrase: str, iterations: int = ITERATIONS) -> dict[str, str]:
+def key_slot(
+    content_key: bytes, passphrase: str, salt: bytes, iterations: int = ITERATIONS
+) -> dict[str, str]:
     """The content key wrapped under a key derived from `passphrase` (AES-256-GCM)."""
-    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(NONCE)
+    nonce = secrets.token_bytes(NONCE)
     wrapping = PBKDF2HMAC(SHA256(), 32, salt, iterations).derive(passphrase.encode("utf-8"))
-    return {
-        "salt": _b64(salt),
-        "iv": _b64(nonce),
-        "key": _b64(AESGCM(wrapping).encrypt(nonce, content_key, None)),
-    }
+    return {"iv": _b64(nonce), "key": _b64(AESGCM(wrapping).encrypt(nonce, content_key, None))}
 
 
 @dataclass
@@ -205,13 +204,14 @@ class PrivateBuild:
 
     def key_slots(self) -> dict[str, object]:
         """keys.json: the build's id, a check of the content key, and one slot per passphrase."""
-        slots = [key_slot(self.key, p) for p in self.passphrases]
+        salt = secrets.token_bytes(16)
+        slots = [key_slot(self.key, p, salt) for p in self.passphrases]
         random.SystemRandom().shuffle(slots)
         check = secrets.token_bytes(NONCE)
         return {
             "format": 1,
             "build": self.build,
-            "kdf": {"name": "PBKDF2", "hash": "SHA-256", "iterations": ITERATIONS},
+            "kdf": {"name": "PBKDF2", "hash": "SHA-256", "iterations": ITERATIONS, "salt": _b64(salt)},
             "check": {
                 "iv": _b64(check),
                 "tag": _b64(AESGCM(self.key).encrypt(check, b"", self.build.encode())),

@@ -80,16 +80,18 @@
     }
   }
 
-  /* The content key from a passphrase: every slot is tried at once; null if none opens. */
+  /* The content key from a passphrase: one slow derivation (the build's salt), then every
+   * slot tried with it; null if none opens. */
   async function fromPassphrase(slots, passphrase) {
     const secret = encoder.encode(passphrase.normalize("NFC").trim());
     const material = await crypto.subtle.importKey("raw", secret, "PBKDF2", false, ["deriveKey"]);
-    const attempts = slots.slots.map(async (slot) => {
-      const kdf = { name: "PBKDF2", hash: slots.kdf.hash, salt: bytes(slot.salt), iterations: slots.kdf.iterations };
-      const wrapping = await crypto.subtle.deriveKey(kdf, material, { name: "AES-GCM", length: 256 }, false, ["unwrapKey"]);
-      return crypto.subtle.unwrapKey("raw", bytes(slot.key), wrapping, { name: "AES-GCM", iv: bytes(slot.iv) },
-        { name: "AES-GCM" }, false, ["decrypt"]);
-    });
+    const { hash, salt, iterations } = slots.kdf;
+    const kdf = { name: "PBKDF2", hash, salt: bytes(salt), iterations };
+    const wrapping = await crypto.subtle.deriveKey(kdf, material, { name: "AES-GCM", length: 256 }, false, ["unwrapKey"]);
+    const attempts = slots.slots.map((slot) =>
+      crypto.subtle.unwrapKey("raw", bytes(slot.key), wrapping, { name: "AES-GCM", iv: bytes(slot.iv) },
+        { name: "AES-GCM" }, false, ["decrypt"]),
+    );
     try {
       return await Promise.any(attempts);
     } catch (error) {
