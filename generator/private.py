@@ -7,7 +7,7 @@ organisation's name, yet opens offline and from the printed sheet.
 - **One random content key per build** (AES-256-GCM) encrypts every file of the built site but
   the generic ones: each becomes `vault/<random>.bin` (12-byte nonce, then ciphertext and tag;
   the blob's name is its associated data), and `vault/index.bin` maps each site path to its blob
-  and media type. File names, sizes and count are all that show.
+  and media type. The files' sizes and count are all that show.
 - **Key slots** (`keys.json`): the content key wrapped with AES-256-GCM once per passphrase,
   under a key derived by PBKDF2-SHA256 (`ITERATIONS`, a 16-byte random salt per build, shared
   by its slots: a phone derives once, however many people have a passphrase). Slots are

@@ -8,6 +8,8 @@
  * until this one is unlocked; with no key at all, every page is the unlock page.
  */
 
+/* global PREFIX, CACHE, OFFLINE_PAGE, lookup -- from sw.js, which this follows */
+
 const BUILD = "__BUILD__";
 const SCOPE = self.registration.scope;
 const KEYS_FILE = "keys.json";
