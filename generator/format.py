@@ -239,6 +239,13 @@ PLAN = Kind(
                         "language of the tool's own words on the site and sheet (BCP 47)",
                         default=SiteSettings.language,
                     ),
+                    Field(
+                        "private",
+                        "true: the published site is encrypted, opened by passphrase or the sheet's code "
+                        "(docs/private-plans.md)",
+                        Value.BOOLEAN,
+                        default="false",
+                    ),
                 ),
             ),
             Field(

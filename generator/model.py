@@ -215,6 +215,7 @@ class SiteSettings:
     branch: str = "gh-pages"
     stale_after_days: int = 30  # the freshness banner warns past this age
     language: str = "en"  # BCP 47, of a shipped catalog (generator/locales/); e.g. "en-GB"
+    private: bool = False  # the published site is encrypted (generator/private.py)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from generator import atomic, csp, i18n, ics, independence, pages, printsheet, pwa, sanitize
+from generator import atomic, csp, i18n, ics, independence, pages, printsheet, private, pwa, sanitize
 from generator.config import RecoveryPlanConfig
 from generator.loader import LoadError, shown_path, unsafe_author_pages
 from generator.model import Finding, Plan, Severity
@@ -45,6 +45,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         self.sheet: printsheet.PendingSheet | None = None
         self.printer: printsheet.Printer | None = None  # set by `recovery-plan build`, started early
         self.waiting: Callable[[str], None] = log.info  # told when another build holds the site
+        self.private: private.PrivateBuild | None = None  # a private plan's build (encrypted)
         self.validation: Validation | None = None  # set by `recovery-plan build` to skip a re-run
         self.reported: set[Finding] = set()  # what validation already said
         self.page_findings: list[Finding] = []  # what cleaning the authors' pages found besides
@@ -68,6 +69,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
             )
         self.plan = result.plan
         assert self.plan is not None
+        self.private = self._private_build(self.plan)
         config.site_name = html.escape(self.plan.organisation)  # themes print it as HTML
         config.site_url = self.plan.site.url
         config.nav = pages.navigation(self.plan, pages.author_pages(Path(config.docs_dir), self.root))
@@ -77,7 +79,8 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         config.extra_javascript.append(pages.JS)
         pwa.add_theme_overrides(config)
         printer = self.printer or printsheet.prepare()
-        self.sheet = printer.start(self.plan)  # laid out while MkDocs renders the pages
+        unlock_url = self.private.unlock_url if self.private else ""
+        self.sheet = printer.start(self.plan, unlock_url)  # laid out while MkDocs renders the pages
         if self.command == "build" and self.config.atomic:
             try:
                 self.staging = atomic.Staging(Path(config.site_dir), self.root, self.waiting)
@@ -148,7 +151,8 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         return allowed
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return pwa.inject_head(output, page.url, config)
+        output = pwa.inject_head(output, page.url, config)
+        return self.private.inject(output, page.url) if self.private else output
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -169,9 +173,25 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         errors = [p for p in problems if p.severity is Severity.ERROR]
         if errors:
             raise PluginError(f"{len(errors)} error(s) while building the site: site/ is unchanged.")
+        if self.private:
+            self.private.seal(site_dir, config)
+        final = self.staging.final if self.staging else site_dir
         if self.staging is not None:
             staging, self.staging = self.staging, None
             staging.commit()
+        if self.private:
+            sheet = shown_path(self.private.write_sheet(final))
+            log.info(f"The printed sheet, with its unlock code, is in {sheet}/: print it for the "
+                     "binder; never publish it.")
+
+    def _private_build(self, plan: Plan) -> private.PrivateBuild | None:
+        """A private plan's build (not for the live preview, which stays on this computer);
+        refused, before anything is built, without a good passphrase."""
+        try:
+            return private.start(plan) if self.command != "serve" else None
+        except private.PassphraseProblem as problem:
+            raise PluginError(f"{shown_path(plan.root / 'plans' / 'plan.yaml')}: error: {problem}. "
+                              "Nothing was built; the previous site is unchanged.") from None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._discard()

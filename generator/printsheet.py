@@ -67,10 +67,13 @@ class Printer:
 
     context: BaseContext
 
-    def start(self, plan: Plan) -> PendingSheet:
+    def start(self, plan: Plan, unlock_url: str = "") -> PendingSheet:
         """Begin laying out the sheet at both paper sizes, each in a process of its own, so
-        that it runs while the rest of the site is built."""
-        return PendingSheet(plan, ThreadPoolExecutor(1).submit(_lay_out, plan, self.context))
+        that it runs while the rest of the site is built. `unlock_url`: a private plan's code
+        (the URL with the build's key), drawn instead of the plain URL."""
+        return PendingSheet(
+            plan, ThreadPoolExecutor(1).submit(_lay_out, plan, self.context, unlock_url)
+        )
 
 
 def prepare() -> Printer:
@@ -91,17 +94,17 @@ def write(site_dir: Path, plan: Plan) -> list[Finding]:
     return prepare().start(plan).write(site_dir)
 
 
-def _lay_out(plan: Plan, context: BaseContext) -> dict[str, Layout]:
+def _lay_out(plan: Plan, context: BaseContext, unlock_url: str = "") -> dict[str, Layout]:
     """Both paper sizes, in parallel processes (run from a thread: starting them waits for the
     fork server to finish loading WeasyPrint, and the build must not wait with it)."""
     papers = _papers_first(plan.site.paper)
     try:
         with ProcessPoolExecutor(max_workers=len(papers), mp_context=context,
                                  initializer=lifetime.end_with, initargs=(os.getpid(),)) as pool:
-            jobs = {paper: pool.submit(_render, plan, paper) for paper in papers}
+            jobs = {paper: pool.submit(_render, plan, paper, unlock_url) for paper in papers}
             return {paper: job.result() for paper, job in jobs.items()}
     except BrokenProcessPool:  # e.g. the main module cannot be re-imported: lay out here
-        return {paper: _render(plan, paper) for paper in papers}
+        return {paper: _render(plan, paper, unlock_url) for paper in papers}
 
 
 
@@ -191,12 +194,12 @@ def left_out_finding(plan: Plan, left_out: dict[str, LeftOut]) -> Finding | None
         code="print-left-out")
 
 
-def _render(plan: Plan, paper: str) -> Layout:
+def _render(plan: Plan, paper: str, unlock_url: str = "") -> Layout:
     """The sheet at one paper size: everything if it fits as it is; else each part measured at
     every density, the most that fits chosen by arithmetic, and the result checked."""
     from weasyprint import HTML  # imported here: loading Pango costs time only when printing
 
-    shown = sheet(plan)
+    shown = sheet(plan, unlock_url)
     box = ContentBox.of(paper)
     everything = Choice.everything(shown)
     if _lower_bound_px(shown) <= box.capacity:
@@ -322,6 +325,7 @@ class Sheet:
     pdfs: list[dict[str, str]]
     url: str
     live_qr: Markup
+    unlocks: str  # a private plan: the date of the build its code unlocks ("" when public)
     built: str
     reviewed: str
     reviewed_by: str
@@ -350,7 +354,7 @@ class Sheet:
         return all(len(getattr(self, part)) == n for part, n in self.totals.items())
 
 
-def sheet(plan: Plan) -> Sheet:
+def sheet(plan: Plan, unlock_url: str = "") -> Sheet:
     """Resolve the plan into what the printed sheet can show, most important first."""
     must = [s for s in plan.scenarios if s.on_paper is True]
     scenarios = must + [s for s in plan.scenarios if s.on_paper is None]
@@ -363,7 +367,9 @@ def sheet(plan: Plan) -> Sheet:
         organisation=plan.organisation,
         pdfs=[{"paper": p, "file": pdf_name(p)} for p in _papers_first(plan.site.paper)],
         url=plan.site.url,
-        live_qr=qr.svg(plan.site.url, module_mm=0.55, label=t.plain("sheet.scan_live"), max_mm=34),
+        live_qr=qr.svg(unlock_url or plan.site.url, module_mm=0.55, max_mm=34,
+                       label=t.plain("sheet.scan_unlock" if unlock_url else "sheet.scan_live")),
+        unlocks=t.date(plan.today) if unlock_url else "",
         built=t.date(plan.today),
         reviewed=t.date(plan.review.last_reviewed),
         reviewed_by=reviewer.name if reviewer else "",

@@ -35,10 +35,9 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       // Only now, with the new precache complete, are older versions of this site deleted.
-      const names = await caches.keys();
-      await Promise.all(
-        names.filter((n) => n.startsWith(PREFIX) && n !== CACHE).map((n) => caches.delete(n)),
-      );
+      const names = (await caches.keys()).filter((n) => n.startsWith(PREFIX) && n !== CACHE);
+      const kept = (await self.vault?.kept(names)) ?? []; // a private plan's readable version
+      await Promise.all(names.filter((n) => !kept.includes(n)).map((n) => caches.delete(n)));
       await self.clients.claim();
     })(),
   );
@@ -47,6 +46,7 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   if (event.data === "SKIP_WAITING") self.skipWaiting();
   else if (event.data === "VERSION" && event.source) event.source.postMessage({ version: VERSION });
+  else self.vault?.message(event);
 });
 
 self.addEventListener("fetch", (event) => {
@@ -56,7 +56,8 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin || !url.href.startsWith(self.registration.scope)) {
     return; // other origins and other sites on this origin: the browser's own handling
   }
-  event.respondWith(request.mode === "navigate" ? page(request, url) : file(request));
+  if (self.vault) event.respondWith(self.vault.respond(request, url)); // a private plan: decrypted
+  else event.respondWith(request.mode === "navigate" ? page(request, url) : file(request));
 });
 
 /* The cached copy of `url`: the file itself, or a folder's index.html. */

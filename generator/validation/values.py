@@ -237,6 +237,7 @@ class _Reader:
             branch=self.parse(doc, ("site", "branch"), parse_branch) or SiteSettings.branch,
             stale_after_days=_int(site_data, "stale_after_days", SiteSettings.stale_after_days, MAX_DAYS),
             language=self.language(doc, site_data.get("language")),
+            private=site_data.get("private") is True,
         )
         review_data = _dict(data.get("review"))
         last = self.parse(doc, ("review", "last_reviewed"), parse_date, today)
