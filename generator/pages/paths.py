@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import cache
 
 HOME = "index.md"
 SCENARIOS = "scenarios/index.md"  # only for plans with too many scenarios to list in the nav
@@ -59,12 +60,10 @@ class Linker:
 
     def __call__(self, target: str, anchor: str = "", query: str = "") -> str:
         here = page_url(self.page, self.directory_urls)
-        there = page_url(target, self.directory_urls)
         base = here.rsplit("/", 1)[0] if "/" in here else ""
-        rel = posixpath.relpath(there or ".", base or ".")
-        if not there or there.endswith("/"):
-            rel = "./" if rel == "." else f"{rel.rstrip('/')}/"
-        return rel + query + (f"#{anchor}" if anchor else "")
+        return (
+            _relative(base, page_url(target, self.directory_urls)) + query + (f"#{anchor}" if anchor else "")
+        )
 
     def contact(self, contact_id: str) -> str:
         """The contact's card on the contacts page."""
@@ -78,3 +77,12 @@ class Linker:
 
     def incident(self, incident_id: str) -> str:
         return self(incident_page(incident_id))
+
+
+@cache
+def _relative(base: str, there: str) -> str:
+    """The link from a page in folder `base` to the URL `there` (both site-relative)."""
+    rel = posixpath.relpath(there or ".", base or ".")
+    if not there or there.endswith("/"):
+        rel = "./" if rel == "." else f"{rel.rstrip('/')}/"
+    return rel
