@@ -63,7 +63,7 @@ async function openVersion(name) {
   try {
     const listing = await decrypt(key, await index.arrayBuffer(), INDEX_FILE);
     return { name, cache, key, build, files: JSON.parse(new TextDecoder().decode(listing)).files };
-  } catch (error) {
+  } catch {
     return null; // a key that does not open this version
   }
 }
@@ -89,7 +89,7 @@ function readable() {
 function sitePath(url) {
   try {
     return decodeURIComponent(url.pathname).slice(new URL(SCOPE).pathname.length);
-  } catch (error) {
+  } catch {
     return url.pathname.slice(new URL(SCOPE).pathname.length);
   }
 }

@@ -75,7 +75,7 @@
     try {
       await crypto.subtle.decrypt(algorithm, key, bytes(slots.check.tag));
       return true;
-    } catch (error) {
+    } catch {
       return false;
     }
   }
@@ -94,7 +94,7 @@
     );
     try {
       return await Promise.any(attempts);
-    } catch (error) {
+    } catch {
       return null; // an AggregateError: no slot opened
     }
   }
@@ -105,7 +105,7 @@
     try {
       const key = await crypto.subtle.importKey("raw", urlBytes(code), "AES-GCM", false, ["decrypt"]);
       return (await opensBuild(slots, key)) ? key : null;
-    } catch (error) {
+    } catch {
       return null;
     }
   }
@@ -150,7 +150,7 @@
         field.setAttribute("aria-invalid", "true");
         field.focus();
         field.select();
-      } catch (error) {
+      } catch {
         show("unreachable");
       }
       button.disabled = false;
