@@ -45,7 +45,9 @@ def _system(read: ReadSystem, today: date) -> list[Finding]:
             doc.finding(
                 ("lifecycle", "support_ends"),
                 f"support for `{system.id}` ends on {life.support_ends}, in {days} days",
-                "plan its replacement or a renewal now, and record `replace_by:`",
+                f"its replacement is planned by {life.replace_by}: keep to it, or renew its support"
+                if life.replace_by
+                else "plan its replacement or a renewal now, and record `replace_by:`",
                 code="support-ending",
                 severity=WARNING,
             )
