@@ -107,7 +107,7 @@ def _exercises(read: ReadScenario, today: date, every: int | None, tier_one: set
     elif (today - (held := read.exercises[0][1].date)).days > every:
         findings.append(
             doc.finding(
-                ("exercises",),
+                (*read.exercises[0][0], "date"),
                 f"{what} and was last exercised on {held}, more than {every} days ago",
                 "exercise it again (a tabletop walk-through is enough) and record it",
                 code="exercise-stale",

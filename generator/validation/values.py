@@ -370,7 +370,8 @@ class _Reader:
             doc,
             ("site", "currency"),
             f"{describe(value)} is not a currency code",
-            did_you_mean(code, currencies)
+            next((f"did you mean `{c}`?" for c in sorted(currencies) if sorted(c) == sorted(code)), "")
+            or did_you_mean(code, currencies)
             or "use a three-letter ISO 4217 code such as `GBP`, `EUR`, `USD`, `NOK`",
             code="bad-value",
         )
