@@ -81,7 +81,7 @@ def test_base_plan_is_clean(tmp_path: Path) -> None:
     run = run_cli(*validate_args(), cwd=root)
     assert_no_traceback(run.stdout, run.stderr)
     assert (run.code, run.stdout, run.stderr) == (
-        0, f"0 errors, 0 warnings in {plan_file_count(root)} files\n", "")
+        0, f"0 errors, 0 warnings in {plan_file_count(root)} files\nPlan health 100/100\n", "")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from generator import ics
 from generator.model import Contact, Plan
 from generator.pages import paths
+from generator.pages.prevention import webcal
 from generator.pages.templates import Templates
 from generator.pages.wording import role_name
 from generator.printsheet import pdf_name
@@ -18,6 +20,8 @@ def render(plan: Plan, templates: Templates) -> str:
         leads=_leads(plan),
         sheet=pdf_name(plan.site.paper),
         order_shown=RECOVERY_ORDER_SHOWN,
+        webcal=webcal(plan),
+        calendar=ics.FILE,
     )
 
 
