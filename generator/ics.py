@@ -193,6 +193,12 @@ def calendar(plan: Plan) -> bytes:
     return ical
 
 
+def webcal(plan: Plan) -> str:
+    """The `webcal:` address of the published calendar: calendar apps subscribe to it and
+    follow its changes."""
+    return "webcal:" + plan.site.url.removeprefix("https:") + FILE
+
+
 def write(site_dir: Path, plan: Plan) -> None:
     """Writes `calendar.ics` at the top of the built site."""
     (site_dir / FILE).write_bytes(calendar(plan))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from generator import ics
 from generator.model import Contact, Plan
 from generator.pages import paths
-from generator.pages.prevention import webcal
 from generator.pages.templates import Templates
 from generator.pages.wording import role_name
 from generator.printsheet import pdf_name
@@ -20,7 +19,7 @@ def render(plan: Plan, templates: Templates) -> str:
         leads=_leads(plan),
         sheet=pdf_name(plan.site.paper),
         order_shown=RECOVERY_ORDER_SHOWN,
-        webcal=webcal(plan),
+        webcal=ics.webcal(plan),
         calendar=ics.FILE,
     )
 

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from generator import costs, ics
-from generator.ics import Reminder
 from generator.model import Exercise, Plan, Scenario, System
 from generator.pages import incidents, paths
 from generator.pages.templates import Templates
@@ -24,7 +23,7 @@ class Due:
     """The reminders of one period, grouped by owner's name ("" for nobody)."""
 
     key: str  # its heading's catalog key under prevention.
-    owners: list[tuple[str, list[Reminder]]]
+    owners: list[tuple[str, list[ics.Reminder]]]
 
 
 @dataclass(frozen=True)
@@ -53,11 +52,11 @@ def render(plan: Plan, templates: Templates) -> str:
         year=costs.last_year(plan),
         money=incidents.money_in(plan),
         calendar=ics.FILE,
-        webcal=webcal(plan),
+        webcal=ics.webcal(plan),
     )
 
 
-def due(plan: Plan, reminders: list[Reminder]) -> list[Due]:
+def due(plan: Plan, reminders: list[ics.Reminder]) -> list[Due]:
     """Overdue, due within `SOON` days and within `LATER` days, each by owner."""
     today = plan.today
     periods = (
@@ -84,12 +83,7 @@ def hardware(plan: Plan) -> list[System]:
     return sorted((plan.systems[i] for i in ends), key=lambda s: (ends[s.id] is None, ends[s.id] or date.max))
 
 
-def rehearsals(plan: Plan, reminders: list[Reminder]) -> list[Rehearsal]:
+def rehearsals(plan: Plan, reminders: list[ics.Reminder]) -> list[Rehearsal]:
     """Each scenario with its last exercise and when the next falls due (its reminder)."""
     days = {r.key: r.day for r in reminders}
     return [Rehearsal(s, s.last_exercise, days.get(f"exercise/{s.id}")) for s in plan.scenarios]
-
-
-def webcal(plan: Plan) -> str:
-    """The `webcal:` address of the published calendar (calendar apps subscribe to it)."""
-    return "webcal:" + plan.site.url.removeprefix("https:") + ics.FILE
