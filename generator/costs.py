@@ -79,4 +79,5 @@ def money(amount: Decimal, currency: str, language: str) -> str:
         return format_decimal(whole, locale=locale)
     pattern = parse_pattern(locale.currency_formats["standard"])
     pattern.frac_prec = (0, 0)
-    return pattern.apply(whole, locale, currency=currency, currency_digits=False)
+    shown: str = pattern.apply(whole, locale, currency=currency, currency_digits=False)
+    return shown

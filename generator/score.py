@@ -67,7 +67,7 @@ class Score:
     def items(self, t: Translator) -> list[str]:
         """ "stale restore tests: 2" for each kind of warning found."""
         return [
-            t.plain("score.item", label=t.plain(f"score.{kind.key}"), count=t.number(count))
+            t.plain("score.item", label=t.plain(f"score.{kind.key}"), number=t.number(count))
             for kind, count in self.counts
         ]
 
