@@ -104,7 +104,7 @@ def test_nav_and_generated_pages_match() -> None:
     assert sorted(nav_pages(pages.navigation(plan))) == sorted(generated)
     assert [next(iter(i)) for i in pages.navigation(plan)] == [
         "Start here", "Scenarios", "Systems", "Contacts", "Communications", "Past incidents",
-        "Plan health",
+        "Plan health", "Prevention",
     ]
 
 
