@@ -14,6 +14,8 @@ from enum import StrEnum
 from generator.model import TEMPLATE_KINDS, Audience, Phone, Review, Scenario, SiteSettings
 from generator.values import MAX_DAYS
 
+MAX_COST_PER_HOUR = 10**9
+
 
 class Value(StrEnum):
     """A field's value type. Formats (dates, durations, phones, ids) are read in the values phase,
@@ -40,6 +42,7 @@ class Ref(StrEnum):
     WHO = "who"  # a contact id or a role name from plan.yaml `roles`
     SYSTEM = "system"
     AUDIENCE = "audience"
+    INCIDENT = "incident"
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ NAME_HINT = "add `name:` with the name shown on the site"
 DO_HINT = "every step needs `do:`, saying what to do"
 DATE_HINT = "add `date:` with the day it happened, as YYYY-MM-DD"
 RESULTS = ("pass", "partial", "fail")
+EXERCISE_KINDS = ("tabletop", "drill", "real")
 PHONE_LABELS = ("mobile", "work", "home", "fax", "24x7", "other")
 CHANNELS = ("sms", "email", "phone", "other")
 PAPER_SIZES = ("A4", "Letter")
@@ -246,6 +250,7 @@ PLAN = Kind(
                         Value.BOOLEAN,
                         default="false",
                     ),
+                    text("currency", "the currency of `cost_per_hour` (ISO 4217 code, e.g. `GBP`)"),
                 ),
             ),
             Field(
@@ -272,6 +277,11 @@ PLAN = Kind(
                         "restore_test_every_days",
                         "days between restore tests of each backup",
                         Review.restore_test_every_days,
+                    ),
+                    days(
+                        "exercise_every_days",
+                        "days between exercises of each scenario affecting a tier-1 system",
+                        Review.exercise_every_days,
                     ),
                 ),
             ),
@@ -381,6 +391,37 @@ SYSTEM = Kind(
             BACKUP,
             steps("recovery", "the steps to bring it back, in order"),
             text("notes", "notes"),
+            Field(
+                "cost_per_hour",
+                "what an hour of outage costs, in `site.currency`",
+                Value.NUMBER,
+                low=0,
+                high=MAX_COST_PER_HOUR,
+                range_hint="a whole amount per hour, e.g. `400`",
+            ),
+            Field(
+                "lifecycle",
+                "the hardware or contract behind it",
+                Value.MAPPING,
+                fields=(
+                    Field("installed", "the day it was installed", Value.DATE),
+                    Field(
+                        "support_ends",
+                        "when warranty, vendor support or its life ends (may be in the future)",
+                        Value.DATE,
+                    ),
+                    Field("replace_by", "its planned replacement (may be in the future)", Value.DATE),
+                ),
+            ),
+            Field(
+                "patching",
+                "its documented patch cadence",
+                Value.MAPPING,
+                fields=(
+                    Field("every", "how often it is patched", Value.DURATION),
+                    Field("last", "the day it was last patched", Value.DATE),
+                ),
+            ),
         ),
     ),
 )
@@ -419,6 +460,38 @@ SCENARIO = Kind(
             ),
             ids("notify", "the audiences to inform", Ref.AUDIENCE),
             Field("on_paper", "true: must be printed; false: never; absent: if it fits", Value.BOOLEAN),
+            Field(
+                "exercises",
+                "drills and walk-throughs of this scenario",
+                Value.LIST,
+                items=Field(
+                    "exercise",
+                    "one exercise",
+                    Value.MAPPING,
+                    fields=(
+                        Field("date", "the day of the exercise", Value.DATE, required=True, hint=DATE_HINT),
+                        Field(
+                            "kind",
+                            "`tabletop`, `drill`, or `real` (it really happened)",
+                            Value.TEXT,
+                            required=True,
+                            allowed=EXERCISE_KINDS,
+                            hint="add `kind:` with `tabletop`, `drill` or `real`",
+                        ),
+                        text("by", "who ran it", refers_to=Ref.WHO),
+                        Field(
+                            "result",
+                            "how it went",
+                            Value.TEXT,
+                            required=True,
+                            allowed=RESULTS,
+                            hint="add `result:` with `pass`, `partial` or `fail`",
+                        ),
+                        text("incident", "the incident it was (for `kind: real`)", refers_to=Ref.INCIDENT),
+                        text("notes", "notes"),
+                    ),
+                ),
+            ),
         ),
     ),
 )
@@ -575,4 +648,58 @@ INCIDENT = Kind(
     ),
 )
 
-KINDS = (PLAN, SYSTEM, SCENARIO, COMMUNICATIONS, CONTACT, INCIDENT)
+MAINTENANCE = Kind(
+    "maintenance",
+    "plans/maintenance.yaml",
+    "the boring work on schedule that prevents outages (optional)",
+    Field(
+        "maintenance",
+        "",
+        Value.MAPPING,
+        fields=(
+            Field(
+                "tasks",
+                "the maintenance tasks",
+                Value.LIST,
+                required=True,
+                hint="add `tasks:` with at least one `- id: ...` task",
+                items=Field(
+                    "task",
+                    "one task",
+                    Value.MAPPING,
+                    fields=(
+                        Field(
+                            "id",
+                            "the task's id",
+                            Value.TEXT,
+                            required=True,
+                            non_empty=True,
+                            hint="add `id:` with a short lowercase name, e.g. `id: ups-battery-test`",
+                        ),
+                        required_text("do", "what to do", DO_HINT),
+                        Field(
+                            "owner",
+                            "who does it",
+                            Value.TEXT,
+                            required=True,
+                            non_empty=True,
+                            refers_to=Ref.WHO,
+                            hint="add `owner:` with a contact id or a role name",
+                        ),
+                        Field(
+                            "every",
+                            "how often it is done",
+                            Value.DURATION,
+                            required=True,
+                            hint="add `every:` with how often it is done, e.g. `every: 90d`",
+                        ),
+                        Field("last", "the day it was last done (absent: never)", Value.DATE),
+                        ids("systems", "the systems it keeps well", Ref.SYSTEM),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
+KINDS = (PLAN, SYSTEM, SCENARIO, COMMUNICATIONS, CONTACT, INCIDENT, MAINTENANCE)

@@ -1,7 +1,9 @@
 """`calendar.ics`: the plan's dates to keep, for its owners to subscribe to (RFC 5545).
 
 Each reminder is an all-day event on the day something falls due (the plan's review, a
-contact check, a restore test, an action), naming its owner and linking to its page. UIDs are
+contact check, a restore test, an exercise, a maintenance task, a patch, the end of a system's
+support, its planned replacement, an action), naming its owner and linking to its page. The
+prevention page lists the same reminders. UIDs are
 made of what the reminder is about, not of its date, so a subscribed calendar moves an event
 when its date changes instead of adding a second one.
 """
@@ -19,7 +21,14 @@ from icalendar import Calendar, Event
 from generator.i18n import Translator, translator
 from generator.model import Plan
 from generator.pages import paths
-from generator.pages.paths import contact_anchor, incident_page, page_url, system_page
+from generator.pages.paths import (
+    contact_anchor,
+    incident_page,
+    page_url,
+    scenario_page,
+    system_page,
+    task_anchor,
+)
 
 FILE = "calendar.ics"
 PRODUCT = "-//recovery-plan//calendar//EN"
@@ -81,6 +90,7 @@ def _reminders(plan: Plan, t: Translator) -> Iterator[Reminder]:
             t.plain("calendar.restore_test_what", method=system.backup.method),
             system_page(system.id),
         )
+    yield from _prevention(plan, t)
     for incident in plan.incidents:
         for number, action in enumerate(incident.actions, 1):
             if action.due and not action.is_done:
@@ -91,6 +101,60 @@ def _reminders(plan: Plan, t: Translator) -> Iterator[Reminder]:
                     _name(plan, action.owner),
                     t.plain("calendar.action_what", incident=incident.title),
                     incident_page(incident.id),
+                )
+
+
+def _prevention(plan: Plan, t: Translator) -> Iterator[Reminder]:
+    """The dates of format 1.1: exercises, maintenance tasks, patches, support ends and
+    replacements."""
+    tier_one = {s.id for s in plan.systems.values() if s.tier == 1}
+    every_exercise = timedelta(days=plan.review.exercise_every_days)
+    for scenario in plan.scenarios:
+        last = scenario.last_exercise
+        if last or tier_one.intersection(scenario.affects):
+            who = last.by if last and last.by else "incident_lead"
+            yield Reminder(
+                f"exercise/{scenario.id}",
+                last.date + every_exercise if last else plan.today,
+                t.plain("calendar.exercise", scenario=scenario.title),
+                _name(plan, who),
+                t.plain("calendar.exercise_what"),
+                scenario_page(scenario.id),
+            )
+    for task in plan.maintenance:
+        yield Reminder(
+            f"maintenance/{task.id}",
+            task.next_due or plan.today,
+            t.plain("calendar.maintenance", task=task.do),
+            _name(plan, task.owner),
+            t.plain("calendar.maintenance_what", every=t.duration(task.every)),
+            paths.PREVENTION,
+            task_anchor(task.id),
+        )
+    for system in plan.recovery_order:
+        owner = _name(plan, system.owner)
+        if system.patching and system.patching.every:
+            yield Reminder(
+                f"patching/{system.id}",
+                system.patching.next_due or plan.today,
+                t.plain("calendar.patching", system=system.name),
+                owner,
+                t.plain("calendar.patching_what", every=t.duration(system.patching.every)),
+                system_page(system.id),
+            )
+        life = system.lifecycle
+        for key, day in (
+            ("support_ends", life and life.support_ends),
+            ("replace_by", life and life.replace_by),
+        ):
+            if day:
+                yield Reminder(
+                    f"{key.replace('_', '-')}/{system.id}",
+                    day,
+                    t.plain(f"calendar.{key}", system=system.name),
+                    owner,
+                    t.plain(f"calendar.{key}_what"),
+                    system_page(system.id),
                 )
 
 
@@ -127,6 +191,12 @@ def calendar(plan: Plan) -> bytes:
         feed.add_component(event)
     ical: bytes = feed.to_ical()
     return ical
+
+
+def webcal(plan: Plan) -> str:
+    """The `webcal:` address of the published calendar: calendar apps subscribe to it and
+    follow its changes."""
+    return "webcal:" + plan.site.url.removeprefix("https:") + FILE
 
 
 def write(site_dir: Path, plan: Plan) -> None:

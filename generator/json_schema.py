@@ -36,6 +36,7 @@ _REFERS = {
     Ref.WHO: "A contact id, or a role name from plan.yaml `roles`.",
     Ref.SYSTEM: "A system id (the file name in plans/systems/, without .yaml).",
     Ref.AUDIENCE: "An audience id from communications.yaml.",
+    Ref.INCIDENT: "An incident id (the file name in plans/incidents/, without .yaml).",
 }
 
 

@@ -106,6 +106,27 @@ class Backup:
         return self.restore_tests[0] if self.restore_tests else None
 
 
+@dataclass(frozen=True)
+class Lifecycle:
+    """The hardware or contract behind a system (format 1.1)."""
+
+    installed: date | None = None
+    support_ends: date | None = None  # warranty, vendor support or end of life (may be future)
+    replace_by: date | None = None  # the planned replacement (may be future)
+
+
+@dataclass(frozen=True)
+class Patching:
+    """A system's documented patch cadence (format 1.1)."""
+
+    every: timedelta | None = None
+    last: date | None = None
+
+    @property
+    def next_due(self) -> date | None:
+        return self.last + self.every if self.last and self.every else None
+
+
 class RestoreStatus(StrEnum):
     TESTED = "tested"
     STALE = "stale"
@@ -131,6 +152,21 @@ class System:
     recovery: list[Step] = field(default_factory=list)
     notes: str = ""
     restore_status: RestoreStatus = RestoreStatus.NO_BACKUP
+    cost_per_hour: int | None = None  # what an hour of outage costs, in site.currency
+    lifecycle: Lifecycle | None = None
+    patching: Patching | None = None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One drill or walk-through of a scenario (format 1.1)."""
+
+    date: date
+    kind: str  # tabletop | drill | real
+    result: str  # pass | partial | fail
+    by: str = ""
+    incident: str = ""  # incident id
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,6 +179,28 @@ class Scenario:
     priority: int = 100
     notify: list[str] = field(default_factory=list)  # audience ids
     on_paper: bool | None = None  # true: must be printed; false: never; None: if it fits
+    exercises: list[Exercise] = field(default_factory=list)  # newest first
+
+    @property
+    def last_exercise(self) -> Exercise | None:
+        return self.exercises[0] if self.exercises else None
+
+
+@dataclass(frozen=True)
+class MaintenanceTask:
+    """One task of plans/maintenance.yaml: boring work on schedule (format 1.1)."""
+
+    id: str
+    do: str
+    owner: str = ""
+    every: timedelta | None = None
+    last: date | None = None  # None: never done
+    systems: list[str] = field(default_factory=list)  # system ids
+
+    @property
+    def next_due(self) -> date | None:
+        """When it is due next; None when it was never done (due now) or has no cadence."""
+        return self.last + self.every if self.last and self.every else None
 
 
 TEMPLATE_KINDS = ("initial", "update", "resolved")
@@ -216,6 +274,7 @@ class SiteSettings:
     stale_after_days: int = 30  # the freshness banner warns past this age
     language: str = "en"  # BCP 47, of a shipped catalog (generator/locales/); e.g. "en-GB"
     private: bool = False  # the published site is encrypted (generator/private.py)
+    currency: str = ""  # ISO 4217 (e.g. "GBP"), for the cost of outages; "" when not given
 
 
 @dataclass(frozen=True)
@@ -225,6 +284,7 @@ class Review:
     plan_every_days: int = 365
     contacts_every_days: int = 90
     restore_test_every_days: int = 90
+    exercise_every_days: int = 365
 
     @property
     def next_due(self) -> date:
@@ -254,6 +314,7 @@ class Plan:
     today: date
     findings: list[Finding] = field(default_factory=list)  # warnings (errors stop the build)
     root: Path = Path(".")  # the project folder holding plans/ and contacts/
+    maintenance: list[MaintenanceTask] = field(default_factory=list)  # plans/maintenance.yaml
 
     @property
     def recovery_order(self) -> list[System]:

@@ -16,6 +16,7 @@ _REFERS = {
     Ref.WHO: "who (contact id or role)",
     Ref.SYSTEM: "system id",
     Ref.AUDIENCE: "audience id",
+    Ref.INCIDENT: "incident id",
 }
 
 

@@ -29,8 +29,12 @@ class ExitStatus(IntEnum):
 def print_findings(
     validation: Validation, output_format: str = "text", *, summary: bool = True, out: TextIO | None = None
 ) -> None:
-    """All findings of a run (sorted by file and line), then a one-line summary."""
+    """All findings of a run (sorted by file and line), then a one-line summary and the advisory
+    plan score (`generator.score`): a line of its own, or a notice on GitHub."""
+    from generator.score import score
+
     out = out or sys.stdout
+    health = score(validation.findings)
     if output_format == "json":
         findings = [{**vars(f), "severity": str(f.severity)} for f in validation.findings]
         json.dump(
@@ -40,6 +44,8 @@ def print_findings(
                 "warnings": len(validation.warnings),
                 "files": validation.files,
                 "summary": validation.summary(),
+                "score": health.value,
+                "score_line": health.line(),
             },
             out,
             indent=2,
@@ -50,6 +56,8 @@ def print_findings(
         _write(out, (_annotation(finding) if output_format == "github" else str(finding)) + "\n")
     if summary:
         out.write(validation.summary() + "\n")
+        notice = f"::notice title=Plan health::{_escape(health.line())}"
+        _write(out, (notice if output_format == "github" else health.line()) + "\n")
 
 
 def _write(out: TextIO, text: str) -> None:

@@ -86,4 +86,5 @@ def _plan(root: Path, values: Values, derived: Derived, warnings: list[Finding])
         today=values.today,
         findings=warnings,
         root=root,
+        maintenance=[task for _, task in values.maintenance.tasks] if values.maintenance else [],
     )

@@ -17,6 +17,7 @@ CORPUS = TESTS / "corpus"
 BASE = CORPUS / "base"
 EXAMPLE = TESTS.parent
 TODAY = "2026-11-25"
+SCORE_LINES = ("Plan health ", "::notice title=Plan health::")  # after the summary
 
 
 @dataclass
@@ -89,14 +90,19 @@ class Run:
     stderr: str
 
     @property
+    def lines(self) -> list[str]:
+        """The output without its last line when that is the plan score (`generator.score`)."""
+        lines = self.stdout.splitlines(keepends=True)
+        return lines[:-1] if lines and lines[-1].startswith(SCORE_LINES) else lines
+
+    @property
     def body(self) -> str:
         """Everything before the summary line."""
-        lines = self.stdout.splitlines(keepends=True)
-        return "".join(lines[:-1])
+        return "".join(self.lines[:-1])
 
     @property
     def summary(self) -> str:
-        return self.stdout.splitlines()[-1] if self.stdout else ""
+        return self.lines[-1].rstrip("\n") if self.lines else ""
 
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:

@@ -67,6 +67,7 @@ def test_every_date_to_keep_is_one_all_day_event_with_its_owner_and_page(example
             if action.due and not action.is_done:
                 expected[f"action/{incident.id}/{number}"] = (action.due, f"incidents/{incident.id}/")
     assert any(key.startswith("action/") for key in expected), "the example has an open action"
+    expected |= _prevention_dates(example)
 
     assert set(events) == set(expected)
     for key, (day, page) in expected.items():
@@ -80,6 +81,66 @@ def test_every_date_to_keep_is_one_all_day_event_with_its_owner_and_page(example
     assert owner is not None
     assert f"Owner: {owner.name}" in str(events[f"restore-test/{restore.id}"]["DESCRIPTION"])
     assert restore.name in str(events[f"restore-test/{restore.id}"]["SUMMARY"])
+
+
+def _prevention_dates(plan: Plan) -> dict[str, tuple[date, str]]:
+    """The dates of format 1.1, worked out from the plan's fields as the format defines them."""
+    expected: dict[str, tuple[date, str]] = {}
+    tier_one = {s.id for s in plan.systems.values() if s.tier == 1}
+    for scenario in plan.scenarios:
+        dates = [e.date for e in scenario.exercises]
+        if dates:
+            due = max(dates) + timedelta(days=plan.review.exercise_every_days)
+            expected[f"exercise/{scenario.id}"] = (due, f"scenarios/{scenario.id}/")
+        elif tier_one & set(scenario.affects):
+            expected[f"exercise/{scenario.id}"] = (plan.today, f"scenarios/{scenario.id}/")
+    for task in plan.maintenance:
+        due = task.last + task.every if task.last and task.every else plan.today
+        expected[f"maintenance/{task.id}"] = (due, f"prevention/#task-{task.id}")
+    for system in plan.systems.values():
+        page = f"systems/{system.id}/"
+        if system.patching and system.patching.every and system.patching.last:
+            expected[f"patching/{system.id}"] = (system.patching.last + system.patching.every, page)
+        if system.lifecycle and system.lifecycle.support_ends:
+            expected[f"support-ends/{system.id}"] = (system.lifecycle.support_ends, page)
+        if system.lifecycle and system.lifecycle.replace_by:
+            expected[f"replace-by/{system.id}"] = (system.lifecycle.replace_by, page)
+    kinds = {key.split("/")[0] for key in expected}
+    assert kinds == {"exercise", "maintenance", "patching", "support-ends", "replace-by"}, (
+        "the example uses every kind of prevention date"
+    )
+    return expected
+
+
+def test_prevention_events_name_their_owner_and_what_to_do(example: Plan) -> None:
+    events = _events(example)
+    task = example.maintenance[0]
+    owner = example.person(task.owner)
+    assert owner is not None
+    event = events[f"maintenance/{task.id}"]
+    assert task.do in str(event["SUMMARY"])
+    assert f"Owner: {owner.name}" in str(event["DESCRIPTION"])
+    system = next(s for s in example.systems.values() if s.lifecycle and s.lifecycle.support_ends)
+    assert system.name in str(events[f"support-ends/{system.id}"]["SUMMARY"])
+    system_owner = example.person(system.owner)
+    assert system_owner is not None
+    assert f"Owner: {system_owner.name}" in str(events[f"support-ends/{system.id}"]["DESCRIPTION"])
+
+
+def test_a_moved_exercise_or_task_changes_only_its_event(example: Plan, tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    before = _events(_plan(root))
+    tasks_file = root / "plans" / "maintenance.yaml"
+    tasks = yaml.safe_load(tasks_file.read_text(encoding="utf-8"))
+    moved = tasks["tasks"][0]
+    moved["last"] = str(date.fromisoformat(str(moved["last"])) + timedelta(days=5))
+    tasks_file.write_text(yaml.safe_dump(tasks, allow_unicode=True), encoding="utf-8")
+    after = _events(_plan(root))
+    assert after.keys() == before.keys()
+    changed = {key for key in before if before[key].to_ical() != after[key].to_ical()}
+    assert changed == {f"maintenance/{moved['id']}"}
+    key = f"maintenance/{moved['id']}"
+    assert after[key].decoded("DTSTART") == before[key].decoded("DTSTART") + timedelta(days=5)
 
 
 def test_two_builds_give_the_same_uids_and_a_moved_date_changes_only_its_event(

@@ -149,19 +149,19 @@ def test_every_finding_code_has_a_corpus_case(corpus: list[tuple[Path, list[Find
 def test_a_new_field_is_one_declaration() -> None:
     """A field added to a declaration is accepted by the shape phase, typed in the JSON Schema
     and listed in the reference, with no other edit."""
-    cost = Field("cost_per_hour", "what an hour of outage costs", Value.NUMBER, low=0)
-    system = dataclasses.replace(format.SYSTEM.top, fields=(*format.SYSTEM.top.fields, cost))
+    seats = Field("seats", "how many people use it", Value.NUMBER, low=0)
+    system = dataclasses.replace(format.SYSTEM.top, fields=(*format.SYSTEM.top.fields, seats))
     kind = dataclasses.replace(format.SYSTEM, root=system)
-    doc = Document("plans/systems/x.yaml", {"name": "X", "tier": 3, "owner": "tom", "cost_per_hour": -5})
+    doc = Document("plans/systems/x.yaml", {"name": "X", "tier": 3, "owner": "tom", "seats": -5})
     assert [(f.code, f.message) for f in schema.check(doc, system, doc.data)] == [
-        ("out-of-range", "`cost_per_hour` is -5, but must be at least 0")
+        ("out-of-range", "`seats` is -5, but must be at least 0")
     ]
-    assert schema.check(doc, system, {**doc.data, "cost_per_hour": 400}) == []
+    assert schema.check(doc, system, {**doc.data, "seats": 40}) == []
     assert [f.code for f in schema.check(doc, format.SYSTEM.top, doc.data)] == ["unknown-key"]
     properties = json_schema.json_schema(kind)["properties"]
-    assert properties["cost_per_hour"] == {
-        "description": "What an hour of outage costs.",
+    assert properties["seats"] == {
+        "description": "How many people use it.",
         "type": "integer",
         "minimum": 0,
     }
-    assert "| `cost_per_hour` | whole number |" in "\n".join(reference._kind(kind))
+    assert "| `seats` | whole number |" in "\n".join(reference._kind(kind))

@@ -18,7 +18,7 @@ from babel.dates import format_date, format_time
 from babel.units import format_unit
 from helpers_pages import XSS, poison_everything, sample_plan
 
-from generator import pages, printsheet
+from generator import ics, pages, printsheet
 from generator.i18n import translator
 from generator.model import PLACEHOLDERS, Plan, RestoreStatus, Step, System
 from generator.pages import health, paths, scenarios, vcard
@@ -104,7 +104,7 @@ def test_nav_and_generated_pages_match() -> None:
     assert sorted(nav_pages(pages.navigation(plan))) == sorted(generated)
     assert [next(iter(i)) for i in pages.navigation(plan)] == [
         "Start here", "Scenarios", "Systems", "Contacts", "Communications", "Past incidents",
-        "Plan health",
+        "Plan health", "Prevention",
     ]
 
 
@@ -231,10 +231,14 @@ def test_every_internal_link_and_anchor_exists(directory_urls: bool) -> None:
     files = set(pages.render(plan, directory_urls=directory_urls))
     by_url = {page_url(src, directory_urls): src for src in files}
     by_url |= {name: name for name in map(printsheet.pdf_name, printsheet.PAPERS)}  # the sheet's
+    by_url[ics.FILE] = ics.FILE  # written by the plugin
     for src, page in rendered.items():
         here = "https://site.test/" + page_url(src, directory_urls)
         for href in page.hrefs():
             if href.split(":", 1)[0] in ("tel", "sms", "mailto"):
+                continue
+            if href.startswith("webcal:"):  # the published calendar, to subscribe to
+                assert href == ics.webcal(plan), (src, href)
                 continue
             target = urljoin(here, href)
             parts = urlsplit(target)

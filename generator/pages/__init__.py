@@ -24,6 +24,7 @@ from generator.pages import (
     home,
     incidents,
     paths,
+    prevention,
     scenarios,
     systems,
     vcard,
@@ -72,6 +73,7 @@ def navigation(plan: Plan, author_pages: list[str] | None = None) -> list[Any]:
         }
     )
     nav.append({t("nav.health"): paths.HEALTH})
+    nav.append({t("nav.prevention"): paths.PREVENTION})
     return nav
 
 
@@ -161,6 +163,7 @@ def render_paths(plan: Plan) -> list[str]:
             paths.INCIDENTS,
             paths.REVIEW_TEMPLATE,
             paths.HEALTH,
+            paths.PREVENTION,
         ]
         + ([paths.SCENARIOS] if _long(plan.scenarios) else [])
         + [scenario_page(s.id) for s in plan.scenarios]
@@ -187,6 +190,7 @@ def render(
         paths.INCIDENTS: incidents.render_index(plan, pages),
         paths.REVIEW_TEMPLATE: incidents.render_template(plan, pages),
         paths.HEALTH: health.render(plan, pages),
+        paths.PREVENTION: prevention.render(plan, pages),
     }
     if _long(plan.scenarios):
         out[paths.SCENARIOS] = scenarios.render_index(plan, pages)

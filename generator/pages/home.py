@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator import ics
 from generator.model import Contact, Plan
 from generator.pages import paths
 from generator.pages.templates import Templates
@@ -18,6 +19,8 @@ def render(plan: Plan, templates: Templates) -> str:
         leads=_leads(plan),
         sheet=pdf_name(plan.site.paper),
         order_shown=RECOVERY_ORDER_SHOWN,
+        webcal=ics.webcal(plan),
+        calendar=ics.FILE,
     )
 
 

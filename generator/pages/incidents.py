@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
+from generator import costs
 from generator.model import Incident, Plan
 from generator.pages import paths
 from generator.pages.templates import Templates
@@ -37,7 +41,7 @@ _FIELDS = (  # incidents.field_*
 
 
 def render_index(plan: Plan, templates: Templates) -> str:
-    return templates.page("incidents", paths.INCIDENTS)
+    return templates.page("incidents", paths.INCIDENTS, year=costs.last_year(plan), money=money_in(plan))
 
 
 def render(plan: Plan, incident: Incident, templates: Templates) -> str:
@@ -54,7 +58,14 @@ def render(plan: Plan, incident: Incident, templates: Templates) -> str:
         incident=incident,
         timeline=timeline,
         systems=[plan.systems[s] for s in incident.systems if s in plan.systems],
+        outages=costs.outages(plan, incident),
+        money=money_in(plan),
     )
+
+
+def money_in(plan: Plan) -> Callable[[Decimal], str]:
+    """An amount in the plan's currency and language."""
+    return lambda amount: costs.money(amount, plan.site.currency, plan.site.language)
 
 
 def render_template(plan: Plan, templates: Templates) -> str:

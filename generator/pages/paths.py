@@ -14,6 +14,7 @@ COMMUNICATIONS = "communications.md"
 INCIDENTS = "incidents/index.md"
 REVIEW_TEMPLATE = "incidents/review_template.md"  # `_` cannot start or be in an incident id
 HEALTH = "health.md"
+PREVENTION = "prevention.md"  # format 1.1
 ALL_VCARDS = "contacts/all.vcf"
 
 
@@ -35,6 +36,11 @@ def vcard_file(contact_id: str) -> str:
 
 def contact_anchor(contact_id: str) -> str:
     return f"contact-{contact_id}"
+
+
+def task_anchor(task_id: str) -> str:
+    """A maintenance task, on the prevention page."""
+    return f"task-{task_id}"
 
 
 def page_url(src: str, directory_urls: bool = True) -> str:

@@ -9,6 +9,7 @@ from datetime import date
 
 from generator.model import Action, Contact, Finding, Incident, RestoreStatus, Severity, System
 from generator.validation.load import Loaded
+from generator.validation.prevention import check_prevention
 from generator.validation.values import ReadContact, ReadIncident, ReadSystem, Values
 
 UNREVIEWED_INCIDENT_DAYS = 7
@@ -45,6 +46,7 @@ def derive(loaded: Loaded, values: Values) -> Derived:
     contacts = {read.contact.id: _with_staleness(read, values, findings) for read in values.contacts}
     incidents = [i for read in values.incidents if (i := _with_overdue_actions(read, values.today, findings))]
     incidents.sort(key=lambda i: (i.date, i.id), reverse=True)
+    findings += check_prevention(values)
     return Derived(systems, contacts, incidents, findings)
 
 

@@ -22,6 +22,7 @@ PLAN_FILES = {  # the required files of plans/, and what each describes
     "plan.yaml": "the organisation, where the plan is published, its review and its roles",
     "communications.yaml": "the audiences to inform and the message templates",
 }
+OPTIONAL_FILES = {"maintenance.yaml": "the maintenance tasks"}  # format 1.1
 YAML_SUFFIXES = (".yaml", ".yml")
 PLAN_FOLDERS = ("systems", "scenarios", "incidents", "pages")  # pages: the site's own Markdown
 
@@ -50,6 +51,7 @@ class Loaded:
     own_pages: list[OwnPage]
     findings: list[Finding]
     files: int
+    maintenance: Document | None = None  # plans/maintenance.yaml, optional (format 1.1)
 
 
 def load(root: Path) -> Loaded:
@@ -67,6 +69,7 @@ class _Loader:
         plans = self.root / "plans"
         plan_doc = self.required(plans / "plan.yaml")
         comms_doc = self.required(plans / "communications.yaml")
+        maintenance = self.optional(plans / "maintenance.yaml")
         self.warn_unknown_files(plans)
         own_pages = self.own_pages(plans / "pages")
         ids: dict[str, frozenset[str]] = {}
@@ -94,6 +97,7 @@ class _Loader:
             own_pages,
             self.findings,
             self.files,
+            maintenance,
         )
 
     def report(self, doc: Document, message: str, hint: str = "", *, code: str) -> None:
@@ -203,6 +207,13 @@ class _Loader:
         doc = self.load(file)
         return doc if doc is not None and self.mapping(doc, PLAN_FILES[file.name]) else None
 
+    def optional(self, file: Path) -> Document | None:
+        """An optional plan file (`OPTIONAL_FILES`), when it is there."""
+        if not os.path.lexists(file):
+            return None
+        doc = self.load(file)
+        return doc if doc is not None and self.mapping(doc, OPTIONAL_FILES[file.name]) else None
+
     def missing_contacts(self) -> None:
         folders = [f.name for f in self.root.iterdir() if f.is_dir()]
         close = difflib.get_close_matches("contacts", folders, n=1, cutoff=0.6)
@@ -268,8 +279,8 @@ class _Loader:
     def warn_unknown_files(self, plans: Path) -> None:
         where = "systems, scenarios and incidents go in plans/systems/, plans/scenarios/ and plans/incidents/"
         for file in sorted(plans.iterdir()):
-            if file.suffix.lower() in YAML_SUFFIXES and file.name not in PLAN_FILES:
-                guess = did_you_mean(file.name, PLAN_FILES)
+            if file.suffix.lower() in YAML_SUFFIXES and file.name not in PLAN_FILES | OPTIONAL_FILES:
+                guess = did_you_mean(file.name, PLAN_FILES | OPTIONAL_FILES)
                 self.findings.append(
                     Finding(
                         shown_path(file),

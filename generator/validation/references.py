@@ -12,7 +12,13 @@ from generator.validation.load import Loaded
 from generator.validation.values import Values
 from generator.values import did_you_mean
 
-_WHAT = {Ref.CONTACT: "contact", Ref.WHO: "contact or role", Ref.SYSTEM: "system", Ref.AUDIENCE: "audience"}
+_WHAT = {
+    Ref.CONTACT: "contact",
+    Ref.WHO: "contact or role",
+    Ref.SYSTEM: "system",
+    Ref.AUDIENCE: "audience",
+    Ref.INCIDENT: "incident",
+}
 
 
 def check_references(loaded: Loaded, values: Values) -> list[Finding]:
@@ -36,6 +42,7 @@ def known_ids(loaded: Loaded, values: Values) -> dict[Ref, frozenset[str] | None
         Ref.WHO: contacts | roles if contacts is not None and roles is not None else None,
         Ref.SYSTEM: loaded.file_ids["system"],
         Ref.AUDIENCE: values.audience_ids if loaded.communications else None,
+        Ref.INCIDENT: loaded.file_ids["incident"],
     }
 
 

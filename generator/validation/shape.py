@@ -24,6 +24,8 @@ def check_shapes(loaded: Loaded) -> list[Finding]:
         findings += schema.check(doc, format.SCENARIO.top, doc.data)
     for doc in loaded.incidents.values():
         findings += schema.check(doc, format.INCIDENT.top, doc.data)
+    if loaded.maintenance:
+        findings += schema.check(loaded.maintenance, format.MAINTENANCE.top, loaded.maintenance.data)
     for doc in loaded.contacts:
         for index, item in enumerate(doc.data if isinstance(doc.data, list) else []):
             findings += schema.check(doc, format.CONTACT.top, item, (index,), "a contact")

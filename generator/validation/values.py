@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
+from babel.numbers import list_currencies
 
 from generator import format, hosts, i18n
 from generator.format import Ref
@@ -28,9 +29,13 @@ from generator.model import (
     Backup,
     Communications,
     Contact,
+    Exercise,
     Finding,
     FirstHour,
     Incident,
+    Lifecycle,
+    MaintenanceTask,
+    Patching,
     RestoreTest,
     Review,
     Scenario,
@@ -125,6 +130,19 @@ class ReadIncident:
 
 
 @dataclass(frozen=True)
+class ReadScenario:
+    doc: Document
+    scenario: Scenario  # `exercises` newest first
+    exercises: list[tuple[Path_, Exercise]]  # those read, newest first, with where each is
+
+
+@dataclass(frozen=True)
+class ReadMaintenance:
+    doc: Document
+    tasks: list[tuple[Path_, MaintenanceTask]]  # in file order, each id once
+
+
+@dataclass(frozen=True)
 class Values:
     """What the values phase established."""
 
@@ -139,6 +157,8 @@ class Values:
     incidents: list[ReadIncident]
     references: list[Reference]
     findings: list[Finding]
+    read_scenarios: list[ReadScenario] = field(default_factory=list)  # format 1.1: with exercises
+    maintenance: ReadMaintenance | None = None  # plans/maintenance.yaml, when given
 
 
 def read_values(loaded: Loaded, today: str | date | None) -> Values:
@@ -164,7 +184,8 @@ class _Reader:
         contacts = self.contacts(loaded.contacts, region, domains, today)
         communications = self.communications(loaded.communications)
         systems = {i: self.system(i, d, today) for i, d in loaded.systems.items()}
-        scenarios = [self.scenario(i, d) for i, d in loaded.scenarios.items()]
+        read_scenarios = [self.scenario(i, d, today) for i, d in loaded.scenarios.items()]
+        maintenance = self.maintenance(loaded.maintenance, today)
         incidents = [self.incident(i, d, today) for i, d in loaded.incidents.items()]
         return Values(
             today,
@@ -174,10 +195,12 @@ class _Reader:
             communications,
             frozenset(self.audience_ids),
             systems,
-            scenarios,
+            [read.scenario for read in read_scenarios],
             incidents,
             self.references,
             self.findings,
+            read_scenarios,
+            maintenance,
         )
 
     # -- reporting, parsing, references ---------------------------------------------------------
@@ -238,6 +261,7 @@ class _Reader:
             stale_after_days=_int(site_data, "stale_after_days", SiteSettings.stale_after_days, MAX_DAYS),
             language=self.language(doc, site_data.get("language")),
             private=site_data.get("private") is True,
+            currency=self.currency(doc, site_data.get("currency")),
         )
         review_data = _dict(data.get("review"))
         last = self.parse(doc, ("review", "last_reviewed"), parse_date, today)
@@ -252,6 +276,9 @@ class _Reader:
                 ),
                 restore_test_every_days=_int(
                     review_data, "restore_test_every_days", Review.restore_test_every_days, MAX_DAYS
+                ),
+                exercise_every_days=_int(
+                    review_data, "exercise_every_days", Review.exercise_every_days, MAX_DAYS
                 ),
             )
             if last
@@ -330,6 +357,26 @@ class _Reader:
         except i18n.UnsupportedLanguage as bad:
             self.report(doc, ("site", "language"), str(bad), bad.hint, code="bad-value")
             return i18n.DEFAULT
+
+    def currency(self, doc: Document, value: Any) -> str:
+        """`site.currency` as an upper-case ISO 4217 code (Babel's list); "" when absent or
+        not a currency (reported)."""
+        if value is None:
+            return ""
+        code = str(value).strip().upper()
+        currencies = list_currencies()
+        if code in currencies:
+            return code
+        self.report(
+            doc,
+            ("site", "currency"),
+            f"{describe(value)} is not a currency code",
+            next((f"did you mean `{c}`?" for c in sorted(currencies) if sorted(c) == sorted(code)), "")
+            or did_you_mean(code, currencies)
+            or "use a three-letter ISO 4217 code such as `GBP`, `EUR`, `USD`, `NOK`",
+            code="bad-value",
+        )
+        return ""
 
     def phone_region(self, doc: Document) -> str | None:
         """`site.region` as an upper-case country code; "" when absent, None (reported) when it
@@ -603,6 +650,9 @@ class _Reader:
             backup=backup,
             recovery=self.steps(doc, ("recovery",)),
             notes=_text(data, "notes"),
+            cost_per_hour=_amount(data, "cost_per_hour", format.MAX_COST_PER_HOUR),
+            lifecycle=self.lifecycle(doc, today),
+            patching=self.patching(doc, today),
         )
         if ident in system.depends_on:
             self.report(
@@ -670,12 +720,80 @@ class _Reader:
         all_read = len(tests) == len(_list(value.get("restore_tests")))
         return Backup(method=_text(value, "method"), restore_tests=tests), all_read
 
-    def scenario(self, ident: str, doc: Document) -> Scenario:
+    def lifecycle(self, doc: Document, today: date) -> Lifecycle | None:
+        """A system's `lifecycle`: `support_ends` and `replace_by` may be in the future."""
+        if not isinstance(doc.data.get("lifecycle"), dict):
+            return None
+        return Lifecycle(
+            installed=self.parse(doc, ("lifecycle", "installed"), parse_date, today),
+            support_ends=self.parse(doc, ("lifecycle", "support_ends"), parse_date, today, allow_future=True),
+            replace_by=self.parse(doc, ("lifecycle", "replace_by"), parse_date, today, allow_future=True),
+        )
+
+    def patching(self, doc: Document, today: date) -> Patching | None:
+        if not isinstance(doc.data.get("patching"), dict):
+            return None
+        return Patching(
+            every=self.parse(doc, ("patching", "every"), parse_duration),
+            last=self.parse(doc, ("patching", "last"), parse_date, today),
+        )
+
+    def exercises(self, doc: Document, today: date) -> list[tuple[Path_, Exercise]]:
+        """A scenario's exercises that could be read, newest first, each with where it is."""
+        read = []
+        for i, item in enumerate(_list(doc.data.get("exercises"))):
+            at: Path_ = ("exercises", i)
+            held = self.parse(doc, (*at, "date"), parse_date, today)
+            by = self.ref(doc, (*at, "by"), Ref.WHO)
+            incident = self.ref(doc, (*at, "incident"), Ref.INCIDENT)
+            kind, result = _text(_dict(item), "kind"), _text(_dict(item), "result")
+            if held and kind in format.EXERCISE_KINDS and result in format.RESULTS:
+                exercise = Exercise(held, kind, result, by, incident, _text(_dict(item), "notes"))
+                read.append((at, exercise))
+        return sorted(read, key=lambda pair: pair[1].date, reverse=True)
+
+    def maintenance(self, doc: Document | None, today: date) -> ReadMaintenance | None:
+        """plans/maintenance.yaml: its tasks, each id once."""
+        if doc is None:
+            return None
+        tasks: dict[str, tuple[Path_, MaintenanceTask]] = {}
+        for i, item in enumerate(_list(doc.data.get("tasks"))):
+            at: Path_ = ("tasks", i)
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            ident = self.parse(doc, (*at, "id"), parse_id, "task")
+            if ident is None:
+                continue
+            if ident in tasks:
+                line = doc.value_at((*tasks[ident][0], "id")).line
+                self.report(
+                    doc,
+                    (*at, "id"),
+                    f"the task id `{ident}` is already used on line {line}",
+                    "give each task its own id",
+                    code="duplicate-id",
+                )
+                continue
+            tasks[ident] = (
+                at,
+                MaintenanceTask(
+                    id=ident,
+                    do=_text(item, "do"),
+                    owner=self.ref(doc, (*at, "owner"), Ref.WHO),
+                    every=self.parse(doc, (*at, "every"), parse_duration),
+                    last=self.parse(doc, (*at, "last"), parse_date, today),
+                    systems=self.refs(doc, (*at, "systems"), Ref.SYSTEM),
+                ),
+            )
+        return ReadMaintenance(doc, list(tasks.values()))
+
+    def scenario(self, ident: str, doc: Document, today: date) -> ReadScenario:
         data = doc.data
         priority_field = format.SCENARIO.top.field("priority")
         priority = _int(data, "priority", Scenario.priority, priority_field.high if priority_field else None)
         on_paper = data.get("on_paper")
-        return Scenario(
+        exercises = self.exercises(doc, today)
+        scenario = Scenario(
             id=ident,
             title=_text(data, "title") or ident,
             steps=self.steps(doc, ("steps",)),
@@ -684,7 +802,9 @@ class _Reader:
             priority=priority,
             notify=self.refs(doc, ("notify",), Ref.AUDIENCE),
             on_paper=on_paper if isinstance(on_paper, bool) else None,
+            exercises=[exercise for _, exercise in exercises],
         )
+        return ReadScenario(doc, scenario, exercises)
 
     # -- communications -------------------------------------------------------------------------
 
@@ -829,6 +949,14 @@ def _text(data: dict[str, Any], key: str) -> str:
 
 def _texts(data: dict[str, Any], key: str) -> list[str]:
     return [v.strip() for v in _list(data.get(key)) if isinstance(v, str) and v.strip()]
+
+
+def _amount(data: dict[str, Any], key: str, high: int) -> int | None:
+    """`data[key]` when it is a whole number from 0 to `high` (else reported by the shape)."""
+    value = data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= high:
+        return None
+    return value
 
 
 def _int(data: dict[str, Any], key: str, default: int, high: int | None = None) -> int:
