@@ -54,6 +54,7 @@ def render(plan: Plan, incident: Incident, templates: Templates) -> str:
         incident=incident,
         timeline=timeline,
         systems=[plan.systems[s] for s in incident.systems if s in plan.systems],
+        update_every=plan.communications.update_every,
     )
 
 
