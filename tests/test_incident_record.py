@@ -103,12 +103,22 @@ def example_pages(example: Plan) -> dict[str, str]:
     return pages.render(example)
 
 
-def test_the_incident_page_shows_the_timeline_callbacks_and_update_gaps(example_pages: dict[str, str]) -> None:
+def test_the_incident_page_shows_the_timeline_callbacks_and_update_gaps(
+    example_pages: dict[str, str],
+) -> None:
     page = text_of(example_pages["incidents/2026-06-internet-outage/index.md"])
     assert "09:12 Called FibreLink, fault reference 88123. (called FibreLink Business)" in page
-    assert "09:47 FibreLink called back; the line is fine, engineer not needed. (FibreLink Business called back)" in page
-    assert "missed FibreLink Business: called at 09:12, called back after 35 mins (promised within 30 mins)" in page
-    assert "met Severn IT Services: called at 09:30, called back after 11 mins (promised within 15 mins)" in page
+    assert (
+        "09:47 FibreLink called back; the line is fine, engineer not needed. (FibreLink Business called back)"
+        in page
+    )
+    assert (
+        "missed FibreLink Business: called at 09:12, called back after 35 mins (promised within 30 mins)"
+        in page
+    )
+    assert (
+        "met Severn IT Services: called at 09:30, called back after 11 mins (promised within 15 mins)" in page
+    )
     assert "Updates promised every 30 mins." in page
     assert "late All staff: 1 hr 15 mins between updates (09:20 to 10:35)" in page
 
@@ -116,7 +126,10 @@ def test_the_incident_page_shows_the_timeline_callbacks_and_update_gaps(example_
 def test_the_contacts_page_lists_each_vendors_record(example_pages: dict[str, str]) -> None:
     page = text_of(example_pages["contacts/index.md"])
     fibrelink = page[page.index("FibreLink Business Internet line") :]
-    assert "Callbacks in past incidents: 0 of 1 within the promised time. 3 Jun 2026 : missed FibreLink" in fibrelink
+    assert (
+        "Callbacks in past incidents: 0 of 1 within the promised time. 3 Jun 2026 : missed FibreLink"
+        in fibrelink
+    )
     severn = page[page.index("Severn IT Services IT support") :]
     assert "Callbacks in past incidents: 1 of 1 within the promised time." in severn
     people = page[: page.index("Severn IT Services IT support")]

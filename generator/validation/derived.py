@@ -273,7 +273,8 @@ def _with_timeline_facts(
         vendor = contacts.get(entry.call)
         if vendor is not None and vendor.is_vendor and entry.call not in waiting:
             waiting[entry.call] = len(callbacks)
-            callbacks.append(Callback(entry.call, entry.at, None, vendor.sla.callback if vendor.sla else None))
+            sla = vendor.sla.callback if vendor.sla else None
+            callbacks.append(Callback(entry.call, entry.at, None, sla))
     every = communications.update_every if communications else None
     last: dict[str, datetime] = {}
     gaps = []
@@ -281,7 +282,8 @@ def _with_timeline_facts(
         if not entry.notified:
             continue
         if (start := last.get(entry.notified)) is not None:
-            gaps.append(UpdateGap(entry.notified, start, entry.at, every is not None and entry.at - start > every))
+            late = every is not None and entry.at - start > every
+            gaps.append(UpdateGap(entry.notified, start, entry.at, late))
         last[entry.notified] = entry.at
     return replace(incident, callbacks=callbacks, update_gaps=gaps)
 

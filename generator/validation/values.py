@@ -782,17 +782,18 @@ class _Reader:
             path: Path_ = ("timeline", i)
             if not isinstance(item, dict):
                 continue
-            call, callback = self.ref(doc, (*path, "call"), Ref.CONTACT), self.ref(doc, (*path, "callback"), Ref.CONTACT)
+            call = self.ref(doc, (*path, "call"), Ref.CONTACT)
+            callback = self.ref(doc, (*path, "callback"), Ref.CONTACT)
             notified = self.ref(doc, (*path, "notified"), Ref.AUDIENCE)
             at = self.parse(doc, (*path, "at"), parse_datetime, today)
             if at is None:
                 continue
             when = f"{at:%Y-%m-%d %H:%M}"
-            if entries and at < entries[-1].at:
+            if entries and at < (above := entries[-1].at):
                 self.report(
                     doc,
                     (*path, "at"),
-                    f"this timeline entry ({when}) comes before the one above it ({entries[-1].at:%Y-%m-%d %H:%M})",
+                    f"this timeline entry ({when}) comes before the one above it ({above:%Y-%m-%d %H:%M})",
                     "keep the timeline in the order things happened: move the entry up, or check its time",
                     code="timeline-entry-order",
                     severity=WARNING,
@@ -808,8 +809,7 @@ class _Reader:
                     code="timeline-outside",
                     severity=WARNING,
                 )
-            entries.append(
-TimelineEntry(at, _text(item, "text"), call, callback, notified))
+            entries.append(TimelineEntry(at, _text(item, "text"), call, callback, notified))
         return entries
 
     def action(self, doc: Document, path: Path_, item: dict[str, Any], today: date) -> Action:
