@@ -22,6 +22,7 @@ from generator.pages import (
     contacts,
     health,
     home,
+    incident_mode,
     incidents,
     paths,
     scenarios,
@@ -130,6 +131,7 @@ def template_context(plan: Plan) -> dict[str, Any]:
         "built_label": str(t.words["banner.built"]).split("{date}", 1),
         "built_date": t.date(built.astimezone(t.timezone)),
         "words": {**t.section("banner"), **t.section("script"), "placeholders": labels(t)},
+        "incident": incident_mode.facts(plan),
     }
 
 
@@ -202,6 +204,6 @@ def render(
     for contact in plan.contacts.values():
         out[paths.vcard_file(contact.id)] = vcard.vcard(contact, plan)
     out[paths.ALL_VCARDS] = vcard.vcards(plan)
-    for asset in (CSS, JS):
+    for asset in (CSS, JS, incident_mode.JS):
         out[asset] = (ASSETS_DIR / Path(asset).name).read_text(encoding="utf-8")
     return out
