@@ -283,16 +283,6 @@
     title.textContent = say(current.kind === "drill" ? "drill_open" : "incident_open", { title: current.title });
     const list = document.createElement("ul");
     list.className = "rp-incident-bar__status";
-    const now = Date.now();
-    for (const line of statusLines(now)) {
-      const item = document.createElement("li");
-      item.textContent = line.text;
-      if (line.due) {
-        item.className = "rp-incident-bar__due";
-        notify(line.key, line.text);
-      }
-      list.append(item);
-    }
     const note = document.createElement("input");
     note.type = "text";
     note.setAttribute("aria-label", say("note"));
@@ -327,6 +317,23 @@
     details.append(summary, log);
     bar.append(title, list, actions, details);
     document.body.prepend(bar);
+    renderStatus();
+  }
+
+  /* The countdowns only (every second, so typing a note is never interrupted). */
+  function renderStatus() {
+    const list = bar?.querySelector(".rp-incident-bar__status");
+    if (!list || !current) return;
+    const items = statusLines(Date.now()).map((line) => {
+      const item = document.createElement("li");
+      item.textContent = line.text;
+      if (line.due) {
+        item.className = "rp-incident-bar__due";
+        notify(line.key, line.text);
+      }
+      return item;
+    });
+    list.replaceChildren(...items);
   }
 
   async function setTime(key) {
@@ -431,7 +438,7 @@
 
   if (!FACTS || !window.indexedDB) return;
   listen();
-  window.setInterval(renderBar, 15 * 1000);
+  window.setInterval(renderStatus, 1000);
   if (typeof window.document$?.subscribe === "function") window.document$.subscribe(init);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
