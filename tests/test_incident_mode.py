@@ -56,6 +56,8 @@ def offline_context(playwright, profile: Path, site: Path):
 
 
 def log(page) -> list[str]:
+    """The open incident's timeline as the bar lists it (once the record is read)."""
+    page.locator("#rp-incident-bar").wait_for(state="attached")
     return page.locator("[data-rp-incident='log'] li").all_text_contents()  # folded away
 
 
@@ -173,3 +175,38 @@ def test_the_exported_draft_validates_and_the_page_judges_the_callback(
     out = pages.render(validation.plan)
     page_text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", out[f"incidents/{target.stem}/index.md"]))
     assert "missed FibreLink Business: called at 09:05, called back after 40 mins" in page_text
+
+
+def test_the_record_survives_a_new_version_of_the_app(
+    playwright, project: Path, site: Path, tmp_path: Path
+) -> None:
+    served = tmp_path / "served"
+    shutil.copytree(site, served)
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=require_chromium(), args=CHROMIUM_ARGS
+    )
+    context.add_init_script(NO_TEL)
+    page = context.new_page()
+    with serving(served) as server:
+        install_offline_copy(page, server.url(f"scenarios/{SCENARIO}/"))
+        page.reload()
+        page.locator("[data-rp-incident='start']").click()
+        page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
+        before = log(page)
+        assert len(before) == 1
+        plan = project / "plans" / "plan.yaml"
+        plan_text = plan.read_text("utf-8")
+        try:
+            plan.write_text(plan_text.replace("organisation: ", "organisation: New ", 1), "utf-8")
+            result = build_site(project, served)  # a new deploy, into the folder being served
+        finally:
+            plan.write_text(plan_text, "utf-8")
+        assert result.returncode == 0, result.stderr
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        reload = page.locator("#rp-update").get_by_role("button", name="Reload")
+        reload.wait_for(timeout=20_000)
+        with page.expect_navigation():
+            reload.click()
+        assert "New Harbour Dental Group" in page.content()  # the new version is shown
+        assert log(page) == before  # the record outlived the old worker and its caches
+    context.close()
