@@ -180,7 +180,8 @@
         "exercises:",
         `  - date: ${local(incident.detected).slice(0, 10)}`,
         "    kind: drill",
-        "    result: pass",
+        "    by: incident_lead",
+        "    result: pass # pass | partial | fail: say how it went",
         `    notes: ${q(entries.map((e) => `${local(e.at).slice(11)} ${e.text}`).join("; "))}`,
         "",
       ].join("\n");
