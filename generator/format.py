@@ -606,6 +606,30 @@ CONTACT = Kind(
     ),
 )
 
+TIMELINE = Field(
+    "timeline",
+    "what happened, in order (1.1): calls, callbacks and messages sent",
+    Value.LIST,
+    items=Field(
+        "entry",
+        "one moment",
+        Value.MAPPING,
+        fields=(
+            Field(
+                "at",
+                "when it happened",
+                Value.DATETIME,
+                required=True,
+                hint="add `at:` with the date and time, e.g. `at: 2026-06-03T09:12`",
+            ),
+            required_text("text", "what happened", "add `text:` saying what happened"),
+            text("call", "a call was placed to this contact", refers_to=Ref.CONTACT),
+            text("callback", "this provider called back", refers_to=Ref.CONTACT),
+            text("notified", "a message went out to this audience", refers_to=Ref.AUDIENCE),
+        ),
+    ),
+)
+
 INCIDENT = Kind(
     "incident",
     "plans/incidents/<id>.yaml",
@@ -625,6 +649,7 @@ INCIDENT = Kind(
             Field("acknowledged", "when someone took charge", Value.DATETIME),
             Field("resolved", "when it was over", Value.DATETIME),
             ids("systems", "the systems it affected", Ref.SYSTEM),
+            TIMELINE,
             text("impact", "what it cost the business"),
             text("root_cause", "why it happened"),
             Field(

@@ -235,6 +235,53 @@ class Action:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One moment of an incident's `timeline` (format 1.1)."""
+
+    at: datetime
+    text: str
+    call: str = ""  # contact id: a call was placed
+    callback: str = ""  # contact id: the provider called back
+    notified: str = ""  # audience id: a message went out
+
+
+@dataclass(frozen=True)
+class Callback:
+    """A `call` to a provider and its `callback` (derived), against the vendor's `sla.callback`."""
+
+    contact: str  # contact id
+    called: datetime
+    called_back: datetime | None  # None: no callback recorded
+    sla: timedelta | None  # the vendor's `sla.callback`, if any
+
+    @property
+    def waited(self) -> timedelta | None:
+        return self.called_back - self.called if self.called_back else None
+
+    @property
+    def met(self) -> bool | None:
+        """True: within the SLA; False: late or never; None: the vendor promises no callback time."""
+        if self.sla is None:
+            return None
+        return self.waited is not None and self.waited <= self.sla
+
+
+@dataclass(frozen=True)
+class UpdateGap:
+    """The time between two messages to one audience, against `communications.update_every`
+    (derived)."""
+
+    audience: str  # audience id
+    start: datetime
+    end: datetime
+    late: bool  # longer than `update_every`
+
+    @property
+    def length(self) -> timedelta:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
 class Incident:
     id: str
     title: str
@@ -247,6 +294,9 @@ class Incident:
     root_cause: str = ""
     actions: list[Action] = field(default_factory=list)
     notes: str = ""
+    timeline: list[TimelineEntry] = field(default_factory=list)  # in the file's order
+    callbacks: list[Callback] = field(default_factory=list)  # derived: each call to a vendor
+    update_gaps: list[UpdateGap] = field(default_factory=list)  # derived: per audience told
 
     @property
     def time_to_acknowledge(self) -> timedelta | None:
@@ -343,6 +393,10 @@ class Plan:
     def role_label(self, who: str) -> str:
         """`incident_lead` -> "Incident lead"; a contact id -> ""."""
         return who.replace("_", " ").capitalize() if who in self.roles else ""
+
+    def callback_record(self, contact_id: str) -> list[tuple[Incident, Callback]]:
+        """A provider's callbacks across all incidents, newest incident first."""
+        return [(i, c) for i in self.incidents for c in i.callbacks if c.contact == contact_id]
 
     def audience_members(self, audience: Audience) -> list[Contact]:
         return [self.contacts[m] for m in audience.members if m in self.contacts]

@@ -77,6 +77,7 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         set_theme_language(config, self.plan)
         config.extra_css.append(pages.CSS)
         config.extra_javascript.append(pages.JS)
+        config.extra_javascript.append(pages.incident_mode.JS)
         pwa.add_theme_overrides(config)
         printer = self.printer or printsheet.prepare()
         unlock_url = self.private.unlock_url if self.private else ""

@@ -22,6 +22,7 @@ from generator.pages import (
     contacts,
     health,
     home,
+    incident_mode,
     incidents,
     paths,
     prevention,
@@ -132,6 +133,7 @@ def template_context(plan: Plan) -> dict[str, Any]:
         "built_label": str(t.words["banner.built"]).split("{date}", 1),
         "built_date": t.date(built.astimezone(t.timezone)),
         "words": {**t.section("banner"), **t.section("script"), "placeholders": labels(t)},
+        "incident": incident_mode.facts(plan),
     }
 
 
@@ -206,6 +208,6 @@ def render(
     for contact in plan.contacts.values():
         out[paths.vcard_file(contact.id)] = vcard.vcard(contact, plan)
     out[paths.ALL_VCARDS] = vcard.vcards(plan)
-    for asset in (CSS, JS):
+    for asset in (CSS, JS, incident_mode.JS):
         out[asset] = (ASSETS_DIR / Path(asset).name).read_text(encoding="utf-8")
     return out

@@ -60,6 +60,7 @@ def render(plan: Plan, incident: Incident, templates: Templates) -> str:
         systems=[plan.systems[s] for s in incident.systems if s in plan.systems],
         outages=costs.outages(plan, incident),
         money=money_in(plan),
+        update_every=plan.communications.update_every,
     )
 
 

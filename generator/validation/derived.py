@@ -5,9 +5,20 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
-from generator.model import Action, Contact, Finding, Incident, RestoreStatus, Severity, System
+from generator.model import (
+    Action,
+    Callback,
+    Communications,
+    Contact,
+    Finding,
+    Incident,
+    RestoreStatus,
+    Severity,
+    System,
+    UpdateGap,
+)
 from generator.validation.load import Loaded
 from generator.validation.prevention import check_prevention
 from generator.validation.values import ReadContact, ReadIncident, ReadSystem, Values
@@ -44,7 +55,11 @@ def derive(loaded: Loaded, values: Values) -> Derived:
     order = _recovery_order(values.systems, findings)
     systems = [_with_restore_status(values.systems[s.id], s, values, findings) for s in order]
     contacts = {read.contact.id: _with_staleness(read, values, findings) for read in values.contacts}
-    incidents = [i for read in values.incidents if (i := _with_overdue_actions(read, values.today, findings))]
+    incidents = [
+        _with_timeline_facts(i, contacts, values.communications)
+        for read in values.incidents
+        if (i := _with_overdue_actions(read, values.today, findings))
+    ]
     incidents.sort(key=lambda i: (i.date, i.id), reverse=True)
     findings += check_prevention(values)
     return Derived(systems, contacts, incidents, findings)
@@ -241,6 +256,38 @@ def _with_overdue_actions(read: ReadIncident, today: date, findings: list[Findin
             )
         )
     return replace(incident, actions=actions)
+
+
+# -- what an incident's timeline proves (1.1) -----------------------------------------------------
+
+
+def _with_timeline_facts(
+    incident: Incident, contacts: dict[str, Contact], communications: Communications | None
+) -> Incident:
+    """The incident with its callbacks (each `call` to a vendor that is not already waiting for
+    one, and the next `callback` of that vendor) and the gaps between messages to each audience."""
+    callbacks: list[Callback] = []
+    waiting: dict[str, int] = {}  # vendor id -> index in `callbacks` of its call waiting
+    for entry in incident.timeline:
+        if entry.callback in waiting:
+            n = waiting.pop(entry.callback)
+            callbacks[n] = replace(callbacks[n], called_back=entry.at)
+        vendor = contacts.get(entry.call)
+        if vendor is not None and vendor.is_vendor and entry.call not in waiting:
+            waiting[entry.call] = len(callbacks)
+            sla = vendor.sla.callback if vendor.sla else None
+            callbacks.append(Callback(entry.call, entry.at, None, sla))
+    every = communications.update_every if communications else None
+    last: dict[str, datetime] = {}
+    gaps = []
+    for entry in incident.timeline:
+        if not entry.notified:
+            continue
+        if (start := last.get(entry.notified)) is not None:
+            late = every is not None and entry.at - start > every
+            gaps.append(UpdateGap(entry.notified, start, entry.at, late))
+        last[entry.notified] = entry.at
+    return replace(incident, callbacks=callbacks, update_gaps=gaps)
 
 
 def _short(text: str, limit: int = 50) -> str:

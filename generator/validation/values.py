@@ -43,6 +43,7 @@ from generator.model import (
     SiteSettings,
     Step,
     System,
+    TimelineEntry,
 )
 from generator.secretscan import secret_in_text
 from generator.validation.load import Loaded
@@ -871,6 +872,7 @@ class _Reader:
         ]
         happened = self.parse(doc, ("date",), parse_date, today)
         systems = self.refs(doc, ("systems",), Ref.SYSTEM)
+        timeline = self.timeline(doc, times["detected"], times["resolved"], today)
         incident = (
             Incident(
                 id=ident,
@@ -884,11 +886,52 @@ class _Reader:
                 root_cause=_text(data, "root_cause"),
                 actions=[action for _, action in actions],
                 notes=_text(data, "notes"),
+                timeline=timeline,
             )
             if happened
             else None
         )
         return ReadIncident(doc, incident, actions)
+
+    def timeline(
+        self, doc: Document, detected: datetime | None, resolved: datetime | None, today: date
+    ) -> list[TimelineEntry]:
+        """The `timeline` entries whose `at` reads (1.1); those out of order, or outside
+        `detected`..`resolved`, are reported as warnings."""
+        entries: list[TimelineEntry] = []
+        for i, item in enumerate(_list(doc.data.get("timeline"))):
+            path: Path_ = ("timeline", i)
+            if not isinstance(item, dict):
+                continue
+            call = self.ref(doc, (*path, "call"), Ref.CONTACT)
+            callback = self.ref(doc, (*path, "callback"), Ref.CONTACT)
+            notified = self.ref(doc, (*path, "notified"), Ref.AUDIENCE)
+            at = self.parse(doc, (*path, "at"), parse_datetime, today)
+            if at is None:
+                continue
+            when = f"{at:%Y-%m-%d %H:%M}"
+            if entries and at < (above := entries[-1].at):
+                self.report(
+                    doc,
+                    (*path, "at"),
+                    f"this timeline entry ({when}) comes before the one above it ({above:%Y-%m-%d %H:%M})",
+                    "keep the timeline in the order things happened: move the entry up, or check its time",
+                    code="timeline-entry-order",
+                    severity=WARNING,
+                )
+            for word, key, moment in (("before", "detected", detected), ("after", "resolved", resolved)):
+                if moment is None or (at >= moment if word == "before" else at <= moment):
+                    continue
+                self.report(
+                    doc,
+                    (*path, "at"),
+                    f"this timeline entry ({when}) is {word} `{key}` ({moment:%Y-%m-%d %H:%M})",
+                    f"check its time, or move `{key}` so the incident covers it",
+                    code="timeline-outside",
+                    severity=WARNING,
+                )
+            entries.append(TimelineEntry(at, _text(item, "text"), call, callback, notified))
+        return entries
 
     def action(self, doc: Document, path: Path_, item: dict[str, Any], today: date) -> Action:
         done_value = item.get("done")

@@ -1,0 +1,212 @@
+"""Incident mode in real Chromium, with the network off and the server stopped: the record kept in
+IndexedDB across reloads and a browser restart, the update and SLA countdowns under a controlled
+clock, and the exported review draft validated as part of the example plan."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers_pwa import CHROMIUM_ARGS, PHONE_VIEWPORT, install_offline_copy, require_chromium, serving
+from helpers_site import ROOT
+from helpers_site import build as build_site
+
+from generator import pages
+from generator.validate import validate_project
+
+START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 09:00 in London (GMT in November)
+SCENARIO = "internet-down"
+NO_TEL = """document.addEventListener("click", (event) => {
+  if (event.target.closest('a[href^="tel:"]')) event.preventDefault();  // the phone's dialler
+}, true);"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("incident") / "project"
+    for part in ("plans", "contacts"):
+        shutil.copytree(ROOT / part, folder / part)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(project: Path) -> Path:
+    site_dir = project.parent / "site"
+    result = build_site(project, site_dir)
+    assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+def offline_context(playwright, profile: Path, site: Path):
+    """A persistent Chromium profile that has installed the offline copy, now offline, with the
+    server stopped and the clock at START."""
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=require_chromium(), args=CHROMIUM_ARGS, viewport=PHONE_VIEWPORT
+    )
+    with serving(site) as server:
+        install_offline_copy(context.pages[0] if context.pages else context.new_page(), server.url())
+        base = server.url()
+    context.set_offline(True)
+    context.add_init_script(NO_TEL)
+    return context, base
+
+
+def log(page) -> list[str]:
+    """The open incident's timeline as the bar lists it (once the record is read)."""
+    page.locator("#rp-incident-bar").wait_for(state="attached")
+    return page.locator("[data-rp-incident='log'] li").all_text_contents()  # folded away
+
+
+def test_the_record_survives_reload_and_restart_in_order(playwright, site: Path, tmp_path: Path) -> None:
+    context, base = offline_context(playwright, tmp_path / "profile", site)
+    page = context.new_page()
+    page.clock.install(time=START)
+    page.goto(f"{base}scenarios/{SCENARIO}/")
+    page.locator("[data-rp-incident='start']").click()
+    page.clock.fast_forward("02:00")
+    page.locator("input.rp-check").first.check()
+    page.clock.fast_forward("03:00")
+    page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
+    page.clock.fast_forward("20:00")
+    page.locator("[data-rp-incident='callback']").first.click()
+    page.goto(f"{base}communications/")
+    page.clock.fast_forward("01:00")
+    page.locator("[data-rp-audience='staff'][data-rp-phase='initial'] [data-rp-copy]").click()
+    page.wait_for_function("document.querySelectorAll(\"[data-rp-incident='log'] li\").length === 4")
+    first = log(page)
+    assert first[:3] == [
+        "09:02 Done: Open a website on two computers.",
+        "09:05 Called FibreLink Business",
+        "09:25 FibreLink Business called back",
+    ]
+    assert first[3].startswith("09:26 Message to All staff: ")
+    page.reload()
+    assert log(page) == first
+    context.close()
+
+    context = reopen(playwright, tmp_path / "profile")
+    page = context.new_page()
+    page.goto(base)
+    assert log(page) == first  # the same profile after a restart: intact, in order
+    context.close()
+
+
+def reopen(playwright, profile: Path):
+    """The same profile in a new browser, offline (the server is stopped already)."""
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=require_chromium(), args=CHROMIUM_ARGS, viewport=PHONE_VIEWPORT
+    )
+    context.set_offline(True)
+    return context
+
+
+def test_update_and_sla_countdowns_follow_the_clock(playwright, site: Path, tmp_path: Path) -> None:
+    context, base = offline_context(playwright, tmp_path / "profile", site)
+    page = context.new_page()
+    page.clock.install(time=START)
+    page.goto(f"{base}scenarios/{SCENARIO}/")
+    page.locator("[data-rp-incident='start']").click()
+    page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
+    bar = page.locator("#rp-incident-bar")
+    page.clock.run_for("22:01")  # the bar refreshes every second
+    assert "FibreLink Business: 22 of 30 min" in bar.inner_text()
+    assert "update to All staff due in 8 min" in bar.inner_text()
+    page.clock.run_for("07:58")
+    assert "FibreLink Business: 29 of 30 min" in bar.inner_text()
+    page.clock.run_for("00:02")
+    text = bar.inner_text()
+    assert "FibreLink Business: callback missed (30 of 30 min)" in text
+    assert "update to All staff due now" in text
+    assert bar.locator(".rp-incident-bar__due").count() >= 2
+    context.close()
+
+
+def test_the_exported_draft_validates_and_the_page_judges_the_callback(
+    playwright, project: Path, site: Path, tmp_path: Path
+) -> None:
+    context, base = offline_context(playwright, tmp_path / "profile", site)
+    page = context.new_page()
+    page.clock.install(time=START)
+    page.goto(f"{base}scenarios/{SCENARIO}/")
+    page.locator("[data-rp-incident='start']").click()
+    page.clock.fast_forward("05:00")
+    page.locator("[data-rp-incident='acknowledge']").click()
+    page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
+    page.clock.fast_forward("40:00")
+    page.locator("[data-rp-incident='callback']").first.click()
+    page.clock.fast_forward("10:00")
+    page.locator("[data-rp-incident='resolve']").click()
+    with page.expect_download() as download:
+        page.locator("[data-rp-incident='download']").click()
+    text = Path(download.value.path()).read_text("utf-8")
+    context.close()
+
+    draft = yaml.safe_load(text)
+    assert (draft["detected"], draft["acknowledged"], draft["resolved"]) == (
+        "2026-11-24T09:00",
+        "2026-11-24T09:05",
+        "2026-11-24T09:55",
+    )
+    assert [e["at"] for e in draft["timeline"]] == ["2026-11-24T09:05", "2026-11-24T09:45"]
+    assert draft["timeline"][0]["call"] == draft["timeline"][1]["callback"] == "fibrelink"
+    assert draft["systems"] == ["internet", "phones", "practice-management", "card-payments"]
+    assert (draft["impact"], draft["root_cause"], draft["actions"]) == ("", "", [])
+
+    name = re.search(r"^# plans/incidents/(.+\.yaml)$", text, re.M)
+    assert name is not None
+    draft.update(
+        impact="No internet for an hour.",
+        root_cause="A cable was unplugged.",
+        actions=[{"do": "Label the cable.", "owner": "tom", "due": "2026-12-31"}],
+    )
+    target = project / "plans" / "incidents" / name.group(1)
+    target.write_text(yaml.safe_dump(draft, sort_keys=False), "utf-8")
+    try:
+        validation = validate_project(project, "2026-11-25")
+    finally:
+        target.unlink()
+    assert [f for f in validation.findings if target.name in f.path] == []
+    assert not [f for f in validation.findings if f.severity == "error"]
+    assert validation.plan is not None
+    out = pages.render(validation.plan)
+    page_text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", out[f"incidents/{target.stem}/index.md"]))
+    assert "missed FibreLink Business: called at 09:05, called back after 40 mins" in page_text
+
+
+def test_the_record_survives_a_new_version_of_the_app(
+    playwright, project: Path, site: Path, tmp_path: Path
+) -> None:
+    served = tmp_path / "served"
+    shutil.copytree(site, served)
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=require_chromium(), args=CHROMIUM_ARGS
+    )
+    context.add_init_script(NO_TEL)
+    page = context.new_page()
+    with serving(served) as server:
+        install_offline_copy(page, server.url(f"scenarios/{SCENARIO}/"))
+        page.reload()
+        page.locator("[data-rp-incident='start']").click()
+        page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
+        before = log(page)
+        assert len(before) == 1
+        plan = project / "plans" / "plan.yaml"
+        plan_text = plan.read_text("utf-8")
+        try:
+            plan.write_text(plan_text.replace("organisation: ", "organisation: New ", 1), "utf-8")
+            result = build_site(project, served)  # a new deploy, into the folder being served
+        finally:
+            plan.write_text(plan_text, "utf-8")
+        assert result.returncode == 0, result.stderr
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        reload = page.locator("#rp-update").get_by_role("button", name="Reload")
+        reload.wait_for(timeout=20_000)
+        with page.expect_navigation():
+            reload.click()
+        assert "New Harbour Dental Group" in page.content()  # the new version is shown
+        assert log(page) == before  # the record outlived the old worker and its caches
+    context.close()
