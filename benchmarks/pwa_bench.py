@@ -40,8 +40,9 @@ def payload(site_dir: Path) -> dict[str, int]:
     }
 
 
-def offline_first_content(site_dir: Path, pages: tuple[str, ...] = ("", "contacts/"),
-                          runs: int = 5) -> dict[str, float]:
+def offline_first_content(
+    site_dir: Path, pages: tuple[str, ...] = ("", "contacts/"), runs: int = 5
+) -> dict[str, float]:
     """Median ms from navigation start to first contentful paint (and to DOMContentLoaded) for
     fresh navigations with the network off and the server stopped, after one online visit."""
     from playwright.sync_api import sync_playwright
@@ -83,8 +84,11 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="pwa-bench-") as scratch:
         site = Path(scratch, "site")
-        subprocess.run([sys.executable, "-m", "generator.cli", "build", str(REPO),
-                        "--site-dir", str(site)], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "generator.cli", "build", str(REPO), "--site-dir", str(site)],
+            check=True,
+            capture_output=True,
+        )
         print(json.dumps(measure(site), indent=2))
     return 0
 

@@ -39,21 +39,25 @@ def main() -> int:
     parser.add_argument("--sizes", default="10,100,1000", help="system counts (default 10,100,1000)")
     parser.add_argument("--repeat", type=int, default=3, help="validation runs per size (median)")
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-          f"mkdocs {version('mkdocs')}, mkdocs-material {version('mkdocs-material')}, "
-          f"weasyprint {version('weasyprint')}")
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+        f"mkdocs {version('mkdocs')}, mkdocs-material {version('mkdocs-material')}, "
+        f"weasyprint {version('weasyprint')}"
+    )
     rows = []
     with tempfile.TemporaryDirectory(prefix="recovery-bench-") as scratch:
         cases = [("example", REPO)] + [
-            (f"{n} systems", write_plan(Path(scratch, f"plan-{n}"), int(n)))
-            for n in args.sizes.split(",")]
+            (f"{n} systems", write_plan(Path(scratch, f"plan-{n}"), int(n))) for n in args.sizes.split(",")
+        ]
         for name, root in cases:
             rows.append(measure(name, root, Path(scratch, name.replace(" ", "-")), args.repeat))
             print_row(rows[-1], header=len(rows) == 1)
     example = rows[0]
-    print(f"\nexample offline (service worker, server stopped): first paint "
-          f"{example.get('offline_first_paint_ms')} ms, DOMContentLoaded "
-          f"{example.get('offline_dom_content_loaded_ms')} ms (median of 10 navigations)")
+    print(
+        f"\nexample offline (service worker, server stopped): first paint "
+        f"{example.get('offline_first_paint_ms')} ms, DOMContentLoaded "
+        f"{example.get('offline_dom_content_loaded_ms')} ms (median of 10 navigations)"
+    )
     out = REPO / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps({"cores": os.cpu_count(), "rows": rows}, indent=2))
@@ -71,10 +75,12 @@ def measure(name: str, root: Path, work: Path, repeat: int) -> dict[str, object]
     plan = validation.plan
     assert plan is not None, f"{name}: {validation.summary()}"
     ours_site, plain_site = work / "site", work / "plain-site"
-    ours = _timed([str(BIN / "recovery-plan"), "build", str(root), "--site-dir", str(ours_site),
-                   "--today", TODAY])
-    plain = _timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(_plain_project(plan, work)),
-                    "-d", str(plain_site)])
+    ours = _timed(
+        [str(BIN / "recovery-plan"), "build", str(root), "--site-dir", str(ours_site), "--today", TODAY]
+    )
+    plain = _timed(
+        [str(BIN / "mkdocs"), "build", "-q", "-f", str(_plain_project(plan, work)), "-d", str(plain_site)]
+    )
     started = time.perf_counter()
     printsheet.write(work / "print-only", plan)
     print_seconds = time.perf_counter() - started
@@ -106,8 +112,9 @@ def _plain_project(plan, work: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         (target.write_bytes if isinstance(content, bytes) else target.write_text)(content)
     base = yaml.safe_load((REPO / "generator" / "mkdocs-base.yml").read_text())
-    base.update(site_name=plan.organisation, docs_dir=str(docs), plugins=["search"],
-                nav=pages.navigation(plan))
+    base.update(
+        site_name=plan.organisation, docs_dir=str(docs), plugins=["search"], nav=pages.navigation(plan)
+    )
     config = work / "plain-mkdocs.yml"
     config.write_text(yaml.safe_dump(base, sort_keys=False))
     return config
@@ -120,9 +127,19 @@ def _timed(command: list[str]) -> float:
 
 
 def print_row(row: dict[str, object], header: bool) -> None:
-    columns = [("plan", 12), ("pages", 6), ("validate_s", 10), ("build_s", 8),
-               ("plain_mkdocs_s", 14), ("ratio", 6), ("site_bytes", 11), ("files", 6),
-               ("precache_bytes", 14), ("precache_gzip_bytes", 19), ("print_s", 8)]
+    columns = [
+        ("plan", 12),
+        ("pages", 6),
+        ("validate_s", 10),
+        ("build_s", 8),
+        ("plain_mkdocs_s", 14),
+        ("ratio", 6),
+        ("site_bytes", 11),
+        ("files", 6),
+        ("precache_bytes", 14),
+        ("precache_gzip_bytes", 19),
+        ("print_s", 8),
+    ]
     if header:
         print("\n" + " ".join(f"{c:>{w}}" for c, w in columns))
     print(" ".join(f"{row[c]!s:>{w}}" for c, w in columns))

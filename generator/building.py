@@ -80,8 +80,9 @@ class Built:
 
 
 @contextmanager
-def config_for(root: Path, site_dir: Path | None = None, *, building: bool = False,
-               **plugin_options: object) -> Iterator[MkDocsConfig]:
+def config_for(
+    root: Path, site_dir: Path | None = None, *, building: bool = False, **plugin_options: object
+) -> Iterator[MkDocsConfig]:
     """The MkDocs config of `root`: the tool's settings (mkdocs-base.yml) with the project's
     own mkdocs.yml over them, if it has one. Everything in mkdocs.yml is optional. `building`:
     refuse a site folder that may not be built into (`atomic.SiteDirRefused`)."""
@@ -112,8 +113,11 @@ def settings(root: Path, scratch: Path) -> dict[str, Any]:
     for key in ("plugins", "markdown_extensions"):
         merged[key] = _union(base.get(key, []), own.get(key, []))
     plugin = next(i for i, entry in enumerate(merged["plugins"]) if _name(entry) == PLUGIN)
-    options = dict(merged["plugins"][plugin].get(PLUGIN) or {}) if isinstance(
-        merged["plugins"][plugin], dict) else {}
+    options = (
+        dict(merged["plugins"][plugin].get(PLUGIN) or {})
+        if isinstance(merged["plugins"][plugin], dict)
+        else {}
+    )
     merged["plugins"][plugin] = {PLUGIN: {**options, "root": str(root / options.get("root", "."))}}
     merged["site_dir"] = str(root / merged.get("site_dir", "site"))
     if "custom_dir" in merged["theme"]:
@@ -125,9 +129,14 @@ def settings(root: Path, scratch: Path) -> dict[str, Any]:
     docs = root / own.get("docs_dir", OWN_PAGES)
     if not docs.is_dir():
         if docs != root / OWN_PAGES:
-            raise ConfigProblem(_config_finding(
-                own_file, "docs_dir", f"docs_dir: the folder `{own['docs_dir']}` does not exist",
-                f"create it, or remove the line to use {OWN_PAGES.as_posix()}/ (optional)"))
+            raise ConfigProblem(
+                _config_finding(
+                    own_file,
+                    "docs_dir",
+                    f"docs_dir: the folder `{own['docs_dir']}` does not exist",
+                    f"create it, or remove the line to use {OWN_PAGES.as_posix()}/ (optional)",
+                )
+            )
         docs = scratch / "pages"  # the plan has no pages of its own
         docs.mkdir()
     merged["docs_dir"] = str(docs)
@@ -139,8 +148,11 @@ def _own_settings(own_file: Path, root: Path) -> dict[str, Any]:
     copy of the example outside this repository) is skipped: the base always applies."""
     own = yaml_load(own_file.read_text(encoding="utf-8")) or {}  # a string: INHERIT is kept
     if not isinstance(own, dict):
-        raise ConfigProblem(_config_finding(own_file, "", "mkdocs.yml must be a mapping of "
-                                            "settings", "e.g. `site_name: Recovery plan`"))
+        raise ConfigProblem(
+            _config_finding(
+                own_file, "", "mkdocs.yml must be a mapping of settings", "e.g. `site_name: Recovery plan`"
+            )
+        )
     if isinstance(own.get("theme"), str):
         own["theme"] = {"name": own["theme"]}
     parent = root / str(own.pop("INHERIT", ""))
@@ -148,9 +160,14 @@ def _own_settings(own_file: Path, root: Path) -> dict[str, Any]:
         with parent.open("rb") as parent_file:
             own = _merged(yaml_load(parent_file) or {}, own)
     elif parent != root and parent.name != BASE_CONFIG.name:
-        raise ConfigProblem(_config_finding(
-            own_file, "INHERIT", f"INHERIT: the file `{parent.relative_to(root).as_posix()}` "
-            "does not exist", "correct the path, or remove the line"))
+        raise ConfigProblem(
+            _config_finding(
+                own_file,
+                "INHERIT",
+                f"INHERIT: the file `{parent.relative_to(root).as_posix()}` does not exist",
+                "correct the path, or remove the line",
+            )
+        )
     return own
 
 
@@ -159,13 +176,13 @@ def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in over.items():
         below = merged.get(key)
-        merged[key] = _merged(below, value) if isinstance(below, dict) and isinstance(
-            value, dict) else value
+        merged[key] = _merged(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
     return merged
 
 
 def _union(base: list[Any] | dict[str, Any], own: list[Any] | dict[str, Any]) -> list[Any]:
     """The project's plugins (or Markdown extensions), after the base's that it does not name."""
+
     def entries(value: list[Any] | dict[str, Any]) -> list[Any]:
         return [{k: v} for k, v in value.items()] if isinstance(value, dict) else list(value)
 
@@ -188,15 +205,19 @@ def _config_finding(config_file: Path, key: str, message: str, hint: str) -> Fin
         for key_node, _ in node.value:
             if key_node.value == key:
                 line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-    return Finding(shown_path(config_file), line, column, Severity.ERROR, message, hint,
-                   "mkdocs-config")
+    return Finding(shown_path(config_file), line, column, Severity.ERROR, message, hint, "mkdocs-config")
 
 
-def build_site(root: Path, site_dir: Path | None = None, today: str | None = None,
-               strict: bool = False, *,
-               validated: Callable[[Validation], None] = lambda _: None,
-               waiting: Callable[[str], None] | None = None,
-               printer: printsheet.Printer | None = None) -> Built:
+def build_site(
+    root: Path,
+    site_dir: Path | None = None,
+    today: str | None = None,
+    strict: bool = False,
+    *,
+    validated: Callable[[Validation], None] = lambda _: None,
+    waiting: Callable[[str], None] | None = None,
+    printer: printsheet.Printer | None = None,
+) -> Built:
     """Validate, then build the site, the offline app and the printed sheet. `validated` is
     given the validation as soon as it is done (before the long part of the build); `waiting`
     is told when another build of the site runs (this one waits for it); `printer`: the printed
@@ -259,14 +280,19 @@ def client_plans(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if (p / "plans").is_dir())
 
 
-def build_many(clients: list[Path], out: Path, today: str | None, jobs: int,
-               build_one: BuildOne) -> Generator[ClientResult, None, None]:
+def build_many(
+    clients: list[Path], out: Path, today: str | None, jobs: int, build_one: BuildOne
+) -> Generator[ClientResult, None, None]:
     """Build each client plan into out/<client>/ with `build_one` (a module-level function:
     each runs in a process of its own, its output captured); the results as they finish.
     Closed early (Ctrl-C), every build still running stops as Ctrl-C would stop it."""
     # spawned, not forked: each client's build starts its own helper processes
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_client_worker, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_client_worker,
+        initargs=(os.getpid(),),
+    )
     finished = False
     try:
         futures = [pool.submit(_build_client, build_one, c, out / c.name, today) for c in clients]
@@ -288,8 +314,7 @@ def _client_worker(build_pid: int) -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
-def _build_client(build_one: BuildOne, root: Path, site_dir: Path,
-                  today: str | None) -> ClientResult:
+def _build_client(build_one: BuildOne, root: Path, site_dir: Path, today: str | None) -> ClientResult:
     started = time.monotonic()
     buffer = io.StringIO()
     with contextlib.redirect_stderr(buffer), contextlib.redirect_stdout(buffer):

@@ -123,14 +123,17 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         custom_dir = config.theme.custom_dir
         overrides = Path(custom_dir) / pages.templates.OVERRIDES if custom_dir else None
         try:
-            return pages.render(self.plan, directory_urls=config.use_directory_urls,
-                                overrides=overrides, root=self.root)
+            return pages.render(
+                self.plan, directory_urls=config.use_directory_urls, overrides=overrides, root=self.root
+            )
         except LoadError as error:  # an override that is no regular file of the project
             _log_findings([error.finding])
             raise PluginError("A template override cannot be read: site/ is unchanged.") from None
         except jinja2.TemplateError as error:
-            raise PluginError(f"{_template_line(error)}a page template failed: {error.message}. Fix "
-                              "the override, or remove it to use the default (docs/overriding.md).") from None
+            raise PluginError(
+                f"{_template_line(error)}a page template failed: {error.message}. Fix "
+                "the override, or remove it to use the default (docs/overriding.md)."
+            ) from None
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
@@ -182,8 +185,10 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
             staging.commit()
         if self.private:
             sheet = shown_path(self.private.write_sheet(final))
-            log.info(f"The printed sheet, with its unlock code, is in {sheet}/: print it for the "
-                     "binder; never publish it.")
+            log.info(
+                f"The printed sheet, with its unlock code, is in {sheet}/: print it for the "
+                "binder; never publish it."
+            )
 
     def _private_build(self, plan: Plan) -> private.PrivateBuild | None:
         """A private plan's build (not for the live preview, which stays on this computer);
@@ -191,8 +196,10 @@ class RecoveryPlanPlugin(BasePlugin[RecoveryPlanConfig]):
         try:
             return private.start(plan) if self.command != "serve" else None
         except private.PassphraseProblem as problem:
-            raise PluginError(f"{shown_path(plan.root / 'plans' / 'plan.yaml')}: error: {problem}. "
-                              "Nothing was built; the previous site is unchanged.") from None
+            raise PluginError(
+                f"{shown_path(plan.root / 'plans' / 'plan.yaml')}: error: {problem}. "
+                "Nothing was built; the previous site is unchanged."
+            ) from None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._discard()
@@ -232,7 +239,7 @@ def _nav_paths(nav: list[Any]) -> Iterator[str]:
 
 
 def _template_line(error: jinja2.TemplateError) -> str:
-    """"file:line: " of the template where `error` happened (Jinja's traceback names it)."""
+    """ "file:line: " of the template where `error` happened (Jinja's traceback names it)."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         return f"{error.filename}:{error.lineno}: "
     where, frame = "", error.__traceback__

@@ -57,6 +57,7 @@ LINE_PX = 8 * 1.2 * 96 / 72  # one line of the smallest text (8 pt x 1.2): the u
 HERE = Path(__file__).parent
 MM_PX = 96 / 25.4
 
+
 def pdf_name(paper: str) -> str:
     return f"recovery-plan-{paper}.pdf"
 
@@ -71,9 +72,7 @@ class Printer:
         """Begin laying out the sheet at both paper sizes, each in a process of its own, so
         that it runs while the rest of the site is built. `unlock_url`: a private plan's code
         (the URL with the build's key), drawn instead of the plain URL."""
-        return PendingSheet(
-            plan, ThreadPoolExecutor(1).submit(_lay_out, plan, self.context, unlock_url)
-        )
+        return PendingSheet(plan, ThreadPoolExecutor(1).submit(_lay_out, plan, self.context, unlock_url))
 
 
 def prepare() -> Printer:
@@ -99,13 +98,16 @@ def _lay_out(plan: Plan, context: BaseContext, unlock_url: str = "") -> dict[str
     fork server to finish loading WeasyPrint, and the build must not wait with it)."""
     papers = _papers_first(plan.site.paper)
     try:
-        with ProcessPoolExecutor(max_workers=len(papers), mp_context=context,
-                                 initializer=lifetime.end_with, initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=len(papers),
+            mp_context=context,
+            initializer=lifetime.end_with,
+            initargs=(os.getpid(),),
+        ) as pool:
             jobs = {paper: pool.submit(_render, plan, paper, unlock_url) for paper in papers}
             return {paper: job.result() for paper, job in jobs.items()}
     except BrokenProcessPool:  # e.g. the main module cannot be re-imported: lay out here
         return {paper: _render(plan, paper, unlock_url) for paper in papers}
-
 
 
 @dataclass
@@ -122,8 +124,12 @@ class LeftOut:
         return bool(self.scenarios or self.systems or self.vendors or self.contacts or self.message)
 
     def items(self, t: Translator) -> list[str]:
-        counts = ((len(self.scenarios), "scenarios"), (self.systems, "systems"),
-                  (self.vendors, "vendors"), (self.contacts, "contacts"))
+        counts = (
+            (len(self.scenarios), "scenarios"),
+            (self.systems, "systems"),
+            (self.vendors, "vendors"),
+            (self.contacts, "contacts"),
+        )
         shown = [t.plain(f"sheet.{part}", n) for n, part in counts if n]
         return shown + [t.plain("sheet.the_message")] * self.message
 
@@ -185,13 +191,15 @@ def left_out_finding(plan: Plan, left_out: dict[str, LeftOut]) -> Finding | None
     else:
         listed = "; ".join(f"on {paper}: {told[paper]}" for paper in papers if paper in told)
     return Finding(
-        path=shown_path(plan.root / "plans" / "plan.yaml"), line=1, column=1,
+        path=shown_path(plan.root / "plans" / "plan.yaml"),
+        line=1,
+        column=1,
         severity=Severity.WARNING,
         message=f"The printed sheet leaves out what does not fit on two pages (the sheet says it is "
-                f"on the site): {listed}.",
-        hint="Mark a scenario `on_paper: true` to make sure it is printed, or shorten steps to "
-             "make room.",
-        code="print-left-out")
+        f"on the site): {listed}.",
+        hint="Mark a scenario `on_paper: true` to make sure it is printed, or shorten steps to make room.",
+        code="print-left-out",
+    )
 
 
 def _render(plan: Plan, paper: str, unlock_url: str = "") -> Layout:
@@ -246,8 +254,15 @@ def render_html(plan: Plan, paper: str) -> str:
 
 
 def _page(shown: Sheet, paper: str, choice: Choice) -> str:
-    return _template(shown, paper, choice=choice, also=choice.left_out(shown).line(shown.t),
-                     page_size=PAPERS[paper], levels=[choice.level], packed_only=())
+    return _template(
+        shown,
+        paper,
+        choice=choice,
+        also=choice.left_out(shown).line(shown.t),
+        page_size=PAPERS[paper],
+        levels=[choice.level],
+        packed_only=(),
+    )
 
 
 def _measuring_page(shown: Sheet, paper: str) -> str:
@@ -255,9 +270,15 @@ def _measuring_page(shown: Sheet, paper: str) -> str:
     (Measured only when everything does not fit at 9 pt: then a denser print always holds at
     least as much, so 9 pt is never the choice.)"""
     worst = LeftOut([s.id for s in shown.scenarios], 999, 999, 999, True).line(shown.t)
-    return _template(shown, paper, choice=Choice.everything(shown), also=worst,
-                     page_size=f"{PAGE_MM[paper][0]}mm {MEASURE_PX}px", levels=list(LEVELS[1:]),
-                     packed_only=PACKED)
+    return _template(
+        shown,
+        paper,
+        choice=Choice.everything(shown),
+        also=worst,
+        page_size=f"{PAGE_MM[paper][0]}mm {MEASURE_PX}px",
+        levels=list(LEVELS[1:]),
+        packed_only=PACKED,
+    )
 
 
 def _template(shown: Sheet, paper: str, **values: Any) -> str:
@@ -360,15 +381,19 @@ def sheet(plan: Plan, unlock_url: str = "") -> Sheet:
     scenarios = must + [s for s in plan.scenarios if s.on_paper is None]
     reviewer = plan.person(plan.review.reviewed_by) if plan.review.reviewed_by else None
     holders = set(plan.roles.values())
-    vendors = key_vendors(plan, must, scenarios[len(must):])
+    vendors = key_vendors(plan, must, scenarios[len(must) :])
     contacts = [c for c in plan.contacts.values() if c.role and c.id not in holders]
     t = i18n.translator(plan.site.language, plan.site.timezone)
     return Sheet(
         organisation=plan.organisation,
         pdfs=[{"paper": p, "file": pdf_name(p)} for p in _papers_first(plan.site.paper)],
         url=plan.site.url,
-        live_qr=qr.svg(unlock_url or plan.site.url, module_mm=0.55, max_mm=34,
-                       label=t.plain("sheet.scan_unlock" if unlock_url else "sheet.scan_live")),
+        live_qr=qr.svg(
+            unlock_url or plan.site.url,
+            module_mm=0.55,
+            max_mm=34,
+            label=t.plain("sheet.scan_unlock" if unlock_url else "sheet.scan_live"),
+        ),
         unlocks=t.date(plan.today) if unlock_url else "",
         built=t.date(plan.today),
         reviewed=t.date(plan.review.last_reviewed),
@@ -381,17 +406,21 @@ def sheet(plan: Plan, unlock_url: str = "") -> Sheet:
         scope=plan.first_hour.scope,
         provider_call=plan.first_hour.provider_call,
         expect=plan.first_hour.expect,
-        scenarios=[_scenario_block(plan, s) for s in scenarios[:len(must) + CAPS["scenarios"]]],
+        scenarios=[_scenario_block(plan, s) for s in scenarios[: len(must) + CAPS["scenarios"]]],
         must_scenarios=len(must),
         scenario_ids=[s.id for s in scenarios],
-        vendors=[_vendor_row(plan, v, t) for v in vendors[:CAPS["vendors"]]],
-        systems=[_system_row(plan, s, t) for s in plan.recovery_order[:CAPS["systems"]]],
-        contacts=[_person_row(c, c.role, t) for c in contacts[:CAPS["contacts"]]],
+        vendors=[_vendor_row(plan, v, t) for v in vendors[: CAPS["vendors"]]],
+        systems=[_system_row(plan, s, t) for s in plan.recovery_order[: CAPS["systems"]]],
+        contacts=[_person_row(c, c.role, t) for c in contacts[: CAPS["contacts"]]],
         message=_message(plan, t),
         page_counter=_page_counter(t),
         t=t,
-        totals={"scenarios": len(scenarios), "vendors": len(vendors),
-                "systems": len(plan.systems), "contacts": len(contacts)},
+        totals={
+            "scenarios": len(scenarios),
+            "vendors": len(vendors),
+            "systems": len(plan.systems),
+            "contacts": len(contacts),
+        },
     )
 
 
@@ -418,9 +447,7 @@ def scenario_url(plan: Plan, scenario_id: str) -> str:
 
 def best_phone(contact: Contact) -> Phone | None:
     """The number to ring: a 24x7 line if there is one, else the first."""
-    return next((p for p in contact.phones if p.label == "24x7"), None) or next(
-        iter(contact.phones), None
-    )
+    return next((p for p in contact.phones if p.label == "24x7"), None) or next(iter(contact.phones), None)
 
 
 def incident_lead_call(plan: Plan) -> tuple[Contact, Phone] | None:
@@ -448,14 +475,25 @@ def _call_qrs(plan: Plan, t: Translator) -> list[dict[str, Any]]:
     if lead := incident_lead_call(plan):
         contact, phone = lead
         who = t.plain("sheet.the_incident_lead")
-        codes.append({"svg": qr.svg(phone.tel_uri, label=t.plain("sheet.scan_to_call", who=who)),
-                      "who": who, "what": contact.name, "number": phone.display_full})
+        codes.append(
+            {
+                "svg": qr.svg(phone.tel_uri, label=t.plain("sheet.scan_to_call", who=who)),
+                "who": who,
+                "what": contact.name,
+                "number": phone.display_full,
+            }
+        )
     if fault := provider_fault_line(plan):
         vendor, phone, system_name = fault
         line = "fault_line" if phone.label == "24x7" else "support_line"
-        codes.append({"svg": qr.svg(phone.tel_uri, label=t.plain("sheet.scan_to_call", who=vendor.name)),
-                      "who": vendor.name, "what": t.plain(f"sheet.{line}", system=system_name),
-                      "number": phone.display_full})
+        codes.append(
+            {
+                "svg": qr.svg(phone.tel_uri, label=t.plain("sheet.scan_to_call", who=vendor.name)),
+                "who": vendor.name,
+                "what": t.plain(f"sheet.{line}", system=system_name),
+                "number": phone.display_full,
+            }
+        )
     return codes
 
 
@@ -468,9 +506,17 @@ def _role_name(plan: Plan, who: str) -> str:
 
 def _phones(contact: Contact, t: Translator) -> list[PhoneLine]:
     """The contact's numbers, each with its label in the plan's language (none for "other")."""
-    return [PhoneLine(p.display_full, "" if p.label == "other" else
-                      t.plain(f"phone.{p.label}") if f"phone.{p.label}" in t.words else p.label)
-            for p in contact.phones]
+    return [
+        PhoneLine(
+            p.display_full,
+            ""
+            if p.label == "other"
+            else t.plain(f"phone.{p.label}")
+            if f"phone.{p.label}" in t.words
+            else p.label,
+        )
+        for p in contact.phones
+    ]
 
 
 def _name(plan: Plan, who: str) -> str:
@@ -502,8 +548,7 @@ def _role_holders(plan: Plan, t: Translator) -> list[PersonRow]:
     roles: dict[str, list[str]] = {}
     for role, contact_id in plan.roles.items():
         roles.setdefault(contact_id, []).append(_role_name(plan, role))
-    return [_person_row(plan.contacts[c], ", ".join(r), t) for c, r in roles.items()
-            if c in plan.contacts]
+    return [_person_row(plan.contacts[c], ", ".join(r), t) for c, r in roles.items() if c in plan.contacts]
 
 
 def _call_target(plan: Plan, who: str) -> CallTarget | None:
@@ -608,21 +653,22 @@ def _blanks(plan: Plan, text: str, t: Translator) -> Markup:
 
     return Markup("").join(
         Markup('<span class="ph">{}</span>').format(t.plain("placeholders.blank", label=piece))
-        if blank else escape(piece)
-        for piece, blank in messages.segments(text, plan.organisation, t))
+        if blank
+        else escape(piece)
+        for piece, blank in messages.segments(text, plan.organisation, t)
+    )
 
 
 def _message(plan: Plan, t: Translator) -> dict[str, Any]:
     audience = client_audience(plan)
-    text = (audience.templates if audience else {}).get("initial") or plan.communications.templates[
-        "initial"
-    ]
+    text = (audience.templates if audience else {}).get("initial") or plan.communications.templates["initial"]
     channel = audience.channel if audience else ""
     how = t.plain(f"sheet.by_{channel}") if channel in ("sms", "email", "phone") else ""
     note = [t.plain("sheet.tell_them", how=how) if how else "", audience.note if audience else ""]
     every = t.duration(plan.communications.update_every)
     return {
-        "heading": t.plain("sheet.what_to_tell", name=audience.name) if audience
+        "heading": t.plain("sheet.what_to_tell", name=audience.name)
+        if audience
         else t.plain("sheet.what_to_tell_clients"),
         "text": _blanks(plan, text, t),
         "note": " ".join(x for x in note if x),
@@ -711,8 +757,11 @@ class Sizes:
                     items.append(item)
                 boxes = [rect, *items]
                 parts[(level, part)] = PartSize(
-                    top=rect[1], bottom=rect[3], item_bottoms=[i[3] for i in items],
-                    overflows=any(b[0] < box.left - 1 or b[2] > box.right + 1 for b in boxes))
+                    top=rect[1],
+                    bottom=rect[3],
+                    item_bottoms=[i[3] for i in items],
+                    overflows=any(b[0] < box.left - 1 or b[2] > box.right + 1 for b in boxes),
+                )
         return cls(parts)
 
     def size(self, level: int, part: str) -> PartSize | None:
@@ -749,17 +798,22 @@ class Choice:
 
     @classmethod
     def everything(cls, shown: Sheet) -> Choice:
-        return cls(0, len(shown.scenarios), len(shown.vendors), len(shown.systems),
-                   len(shown.contacts), True)
+        return cls(0, len(shown.scenarios), len(shown.vendors), len(shown.systems), len(shown.contacts), True)
 
     def counts(self) -> dict[str, int | None]:
-        return {"head": None, "roles": None, "first": None, "scenarios": self.scenarios,
-                "vendors": self.vendors, "systems": self.systems, "contacts": self.contacts,
-                "message": None if self.message else 0}
+        return {
+            "head": None,
+            "roles": None,
+            "first": None,
+            "scenarios": self.scenarios,
+            "vendors": self.vendors,
+            "systems": self.systems,
+            "contacts": self.contacts,
+            "message": None if self.message else 0,
+        }
 
     def height(self, sizes: Sizes) -> float:
-        return sum(sizes.height(self.level, part, n) for part, n in self.counts().items()
-                   if n != 0)
+        return sum(sizes.height(self.level, part, n) for part, n in self.counts().items() if n != 0)
 
     def rank(self) -> tuple[int, ...]:
         """How much it prints, in the order of importance (more is better), then roomier."""
@@ -767,11 +821,12 @@ class Choice:
 
     def left_out(self, shown: Sheet) -> LeftOut:
         return LeftOut(
-            scenarios=shown.scenario_ids[self.scenarios:],
+            scenarios=shown.scenario_ids[self.scenarios :],
             systems=shown.totals["systems"] - self.systems,
             vendors=shown.totals["vendors"] - self.vendors,
             contacts=shown.totals["contacts"] - self.contacts,
-            message=not self.message)
+            message=not self.message,
+        )
 
 
 def choose(shown: Sheet, sizes: Sizes, capacity: float) -> Choice:
@@ -782,8 +837,12 @@ def choose(shown: Sheet, sizes: Sizes, capacity: float) -> Choice:
         if not all(sizes.fits_sideways(level, p) for p in (*MUST_PARTS, "scenarios")):
             continue
         choice = Choice(level, shown.must_scenarios, 0, 0, 0, False)
-        for part, most in (("vendors", len(shown.vendors)), ("systems", len(shown.systems)),
-                           ("scenarios", len(shown.scenarios)), ("contacts", len(shown.contacts))):
+        for part, most in (
+            ("vendors", len(shown.vendors)),
+            ("systems", len(shown.systems)),
+            ("scenarios", len(shown.scenarios)),
+            ("contacts", len(shown.contacts)),
+        ):
             if not sizes.fits_sideways(level, part):
                 continue
             while getattr(choice, part) < most:
@@ -806,8 +865,7 @@ def _lower_bound_px(shown: Sheet) -> float:
     return lines * LINE_PX
 
 
-def must_fit_error(plan: Plan, shown: Sheet, sizes: Sizes, box: ContentBox,
-                   paper: str) -> Finding | None:
+def must_fit_error(plan: Plan, shown: Sheet, sizes: Sizes, box: ContentBox, paper: str) -> Finding | None:
     """The error when what must be printed cannot fit on two pages even at the densest print:
     naming each must-print part with its lines, longest first, and the lines over."""
     level = LEVELS[-1]
@@ -819,13 +877,15 @@ def must_fit_error(plan: Plan, shown: Sheet, sizes: Sizes, box: ContentBox,
     scenarios = sizes.size(level, "scenarios")
     lines: list[tuple[int, str, str]] = []  # lines, what, file
     plan_file = shown_path(plan.root / "plans" / "plan.yaml")
-    names = {"head": "the heading (organisation and site address)",
-             "roles": "who leads (the holders of `roles`)",
-             "first": "the first ten minutes (`first_hour`)"}
+    names = {
+        "head": "the heading (organisation and site address)",
+        "roles": "who leads (the holders of `roles`)",
+        "first": "the first ten minutes (`first_hour`)",
+    }
     for part in MUST_PARTS:
         lines.append((math.ceil(sizes.height(level, part) / LINE_PX), names[part], plan_file))
     previous = scenarios.top if scenarios else 0.0
-    for i, block in enumerate(shown.scenarios[:shown.must_scenarios]):
+    for i, block in enumerate(shown.scenarios[: shown.must_scenarios]):
         bottom = scenarios.item_bottoms[i] if scenarios else previous
         path = shown_path(plan.root / "plans" / "scenarios" / f"{block.id}.yaml")
         lines.append((math.ceil((bottom - previous) / LINE_PX), f"scenario {block.id}", path))
@@ -833,14 +893,21 @@ def must_fit_error(plan: Plan, shown: Sheet, sizes: Sizes, box: ContentBox,
     lines.sort(key=lambda item: -item[0])
     listed = ", ".join(f"{what} {n} lines" for n, what, _ in lines)
     n_over = max(1, math.ceil(over / LINE_PX))
-    message = (f"What must be printed does not fit on two pages of {paper} paper, even in 8 pt: "
-               f"about {n_over} line{'s' if n_over != 1 else ''} over. Longest first: {listed}.")
+    message = (
+        f"What must be printed does not fit on two pages of {paper} paper, even in 8 pt: "
+        f"about {n_over} line{'s' if n_over != 1 else ''} over. Longest first: {listed}."
+    )
     if wide:
         message += f" Too wide for the page: {', '.join(names.get(p, p) for p in wide)}."
     longest_scenario = next((item for item in lines if item[1].startswith("scenario ")), None)
     path = longest_scenario[2] if longest_scenario else plan_file
     return Finding(
-        path=path, line=1, column=1, severity=Severity.ERROR, message=message,
+        path=path,
+        line=1,
+        column=1,
+        severity=Severity.ERROR,
+        message=message,
         hint="Shorten the longest of these, or remove `on_paper: true` from a scenario: it is then "
-             "printed only if it fits, and stays on the website. Nothing is printed below 8 pt.",
-        code="print-too-long")
+        "printed only if it fits, and stays on the website. Nothing is printed below 8 pt.",
+        code="print-too-long",
+    )

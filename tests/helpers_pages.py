@@ -29,7 +29,7 @@ from generator.model import (
     System,
 )
 
-XSS = '<script>alert(1)</script> *bold* [x](javascript:alert(1)) & "q" \'a\''
+XSS = "<script>alert(1)</script> *bold* [x](javascript:alert(1)) & \"q\" 'a'"
 
 
 def sample_plan(payload: str = "") -> Plan:
@@ -83,9 +83,7 @@ def sample_plan(payload: str = "") -> Plan:
         failover=t("Plug the 4G router into WAN2."),
         backup=Backup(
             method=t("Config export"),
-            restore_tests=[
-                RestoreTest(date(2026, 9, 14), "fail", "tom", timedelta(minutes=45), t("No."))
-            ],
+            restore_tests=[RestoreTest(date(2026, 9, 14), "fail", "tom", timedelta(minutes=45), t("No."))],
         ),
         recovery=[Step(do=t("Power-cycle the router."), call="fibrelink")],
         notes=t("Router in the comms cabinet."),
@@ -115,8 +113,12 @@ def sample_plan(payload: str = "") -> Plan:
         "resolved": t("{system} fixed at {time}."),
     }
     staff = Audience(
-        id="staff", name=t("All staff"), channel="sms", members=["priya", "tom"],
-        note=t("Text everyone."), templates=dict(templates),
+        id="staff",
+        name=t("All staff"),
+        channel="sms",
+        members=["priya", "tom"],
+        note=t("Text everyone."),
+        templates=dict(templates),
     )
     incident = Incident(
         id="router-update",
@@ -129,8 +131,13 @@ def sample_plan(payload: str = "") -> Plan:
         impact=t("Card payments down."),
         root_cause=t("Firmware update."),
         actions=[
-            Action(do=t("Turn off auto updates."), owner="tom", due=date(2026, 6, 30),
-                   done=date(2026, 6, 12), is_done=True),
+            Action(
+                do=t("Turn off auto updates."),
+                owner="tom",
+                due=date(2026, 6, 30),
+                done=date(2026, 6, 12),
+                is_done=True,
+            ),
             Action(do=t("Buy a UPS."), owner="priya", due=date(2026, 7, 1), overdue=True),
         ],
     )
@@ -152,9 +159,7 @@ def sample_plan(payload: str = "") -> Plan:
         incidents=[incident],
         today=date(2026, 10, 5),
         findings=[
-            Finding(
-                "contacts/people.yaml", 12, 3, Severity.WARNING, t("`tom` is stale."), t("call him")
-            ),
+            Finding("contacts/people.yaml", 12, 3, Severity.WARNING, t("`tom` is stale."), t("call him")),
             Finding("plans/systems/internet.yaml", 20, 5, Severity.WARNING, t("Restore failed.")),
         ],
     )
@@ -173,15 +178,19 @@ def poison_everything(value: Any, payload: str, field: str = "") -> Any:
     if isinstance(value, str) and not isinstance(value, Enum):
         return value + payload
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changed = {f.name: poison_everything(getattr(value, f.name), payload, f.name)
-                   for f in dataclasses.fields(value) if f.init}
+        changed = {
+            f.name: poison_everything(getattr(value, f.name), payload, f.name)
+            for f in dataclasses.fields(value)
+            if f.init
+        }
         return dataclasses.replace(value, **changed)
     if isinstance(value, (list, tuple)):
         return type(value)(poison_everything(item, payload, field) for item in value)
     if isinstance(value, dict):
         return {
-            (key if field == "templates" else poison_everything(key, payload, field)):
-                poison_everything(item, payload, field)
+            (key if field == "templates" else poison_everything(key, payload, field)): poison_everything(
+                item, payload, field
+            )
             for key, item in value.items()
         }
     return value

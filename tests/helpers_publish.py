@@ -13,9 +13,12 @@ from generator.model import Communications, FirstHour, Plan, Review, SiteSetting
 ROOT = Path(__file__).resolve().parents[1]
 
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Plan Tester", "GIT_AUTHOR_EMAIL": "tester@example.invalid",
-    "GIT_COMMITTER_NAME": "Plan Tester", "GIT_COMMITTER_EMAIL": "tester@example.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0",
+    "GIT_AUTHOR_NAME": "Plan Tester",
+    "GIT_AUTHOR_EMAIL": "tester@example.invalid",
+    "GIT_COMMITTER_NAME": "Plan Tester",
+    "GIT_COMMITTER_EMAIL": "tester@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_TERMINAL_PROMPT": "0",
 }
 
 
@@ -30,8 +33,9 @@ def isolate_git(monkeypatch, tmp_path: Path) -> None:
 
 
 def git(*args: str, cwd: Path | None = None) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True, env=os.environ).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=os.environ
+    ).stdout.strip()
 
 
 def init_repo(path: Path) -> Path:
@@ -44,8 +48,13 @@ def init_repo(path: Path) -> Path:
 
 def copy_checkout(target: Path) -> Path:
     """What a fresh clone of this repository holds (its tracked and new, not ignored, files)."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     for name in filter(None, listed.split("\0")):
         source = ROOT / name
         if source.is_file():
@@ -63,14 +72,15 @@ def tree_files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def minimal_plan(url: str = "https://harbour-dental.github.io/recovery/",
-                 company_domains: list[str] | None = None,
-                 expected_down: list[str] | None = None) -> Plan:
+def minimal_plan(
+    url: str = "https://harbour-dental.github.io/recovery/",
+    company_domains: list[str] | None = None,
+    expected_down: list[str] | None = None,
+) -> Plan:
     """A plan with only what the site checks read: its site settings."""
     return Plan(
         organisation="Harbour Dental Group",
-        site=SiteSettings(url=url, company_domains=company_domains or [],
-                          expected_down=expected_down or []),
+        site=SiteSettings(url=url, company_domains=company_domains or [], expected_down=expected_down or []),
         review=Review(last_reviewed=date(2026, 10, 1)),
         roles={},
         first_hour=FirstHour(),

@@ -83,9 +83,7 @@ class SiteServer:
     def __init__(self, site_dir: Path, prefix: str = "/") -> None:
         handler = type("Handler", (_Handler,), {"prefix": prefix})
         self.prefix = prefix
-        self.httpd = ThreadingHTTPServer(
-            ("127.0.0.1", 0), partial(handler, directory=str(site_dir))
-        )
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site_dir)))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         self.running = True

@@ -55,35 +55,66 @@ def no_on_paper(root: Path) -> None:
 def norwegian(root: Path) -> None:
     """An architecture firm in Oslo: 12 systems, 6 scenarios (3 on paper), 25 contacts."""
     write_plan(root, 12)
-    people = [("Ingrid Bakken", "Daglig leder"), ("Lars Haugen", "IT-ansvarlig"),
-              ("Sigrid Løvås", "Kontorleder")] + [
-        (f"Medarbeider {i} Østby-Ødegård", "Arkitekt" if i % 2 else "") for i in range(4, 23)]
-    contacts = [{"id": f"person-{i}", "name": name, **({"role": role} if role else {}),
-                 "phones": [{"number": f"+47 9{10 + i:02d} 12 345", "label": "mobile"}],
-                 "email": f"ansatt{i}@arkitektkontor.example", "verified": "2026-10-01"}
-                for i, (name, role) in enumerate(people)]
+    people = [
+        ("Ingrid Bakken", "Daglig leder"),
+        ("Lars Haugen", "IT-ansvarlig"),
+        ("Sigrid Løvås", "Kontorleder"),
+    ] + [(f"Medarbeider {i} Østby-Ødegård", "Arkitekt" if i % 2 else "") for i in range(4, 23)]
+    contacts = [
+        {
+            "id": f"person-{i}",
+            "name": name,
+            **({"role": role} if role else {}),
+            "phones": [{"number": f"+47 9{10 + i:02d} 12 345", "label": "mobile"}],
+            "email": f"ansatt{i}@arkitektkontor.example",
+            "verified": "2026-10-01",
+        }
+        for i, (name, role) in enumerate(people)
+    ]
     _dump(root / "contacts" / "people.yaml", contacts)
-    vendors = [{"id": f"vendor-{i}", "name": f"Leverandør {i} AS", "provides": f"Drift av system {i}",
-                "account": f"Kundenr. {40000 + i}", "phones": [{"number": f"22 1{i:01d} 34 56" if i < 10
-                                                               else f"23 2{i - 10} 45 67",
-                                                               "label": "24x7"}],
-                "sla": {"callback": "1h", "restore": "1d"}, "verified": "2026-10-01"}
-               for i in range(12)]
+    vendors = [
+        {
+            "id": f"vendor-{i}",
+            "name": f"Leverandør {i} AS",
+            "provides": f"Drift av system {i}",
+            "account": f"Kundenr. {40000 + i}",
+            "phones": [
+                {"number": f"22 1{i:01d} 34 56" if i < 10 else f"23 2{i - 10} 45 67", "label": "24x7"}
+            ],
+            "sla": {"callback": "1h", "restore": "1d"},
+            "verified": "2026-10-01",
+        }
+        for i in range(12)
+    ]
     _dump(root / "contacts" / "vendors.yaml", vendors)
-    _edit(root / "plans" / "plan.yaml", lambda d: d["site"].update(
-        region="NO", timezone="Europe/Oslo", url="https://arkitektkontor.github.io/beredskap/"))
+    _edit(
+        root / "plans" / "plan.yaml",
+        lambda d: d["site"].update(
+            region="NO", timezone="Europe/Oslo", url="https://arkitektkontor.github.io/beredskap/"
+        ),
+    )
     for file in _scenarios(root):
         file.unlink()
     for n in range(6):
-        _dump(root / "plans" / "scenarios" / f"hendelse-{n}.yaml", {
-            "title": f"Hendelse {n}: serveren med tegningene svarer ikke",
-            "summary": "Ingen på kontoret får åpnet prosjektmappene; e-post virker.",
-            "priority": n + 1, **({"on_paper": True} if n < 3 else {}),
-            "steps": [{"do": "Sjekk om det gjelder én maskin eller hele kontoret, og noter klokkeslettet.",
-                       "who": "incident_lead", "call": f"vendor-{n}",
-                       "expect": "Leverandøren gir et saksnummer og ringer tilbake innen en time.",
-                       "if_not": "Ring igjen og be om vakthavende tekniker."} for _ in range(4)],
-        })
+        _dump(
+            root / "plans" / "scenarios" / f"hendelse-{n}.yaml",
+            {
+                "title": f"Hendelse {n}: serveren med tegningene svarer ikke",
+                "summary": "Ingen på kontoret får åpnet prosjektmappene; e-post virker.",
+                "priority": n + 1,
+                **({"on_paper": True} if n < 3 else {}),
+                "steps": [
+                    {
+                        "do": "Sjekk om det gjelder én maskin eller hele kontoret, og noter klokkeslettet.",
+                        "who": "incident_lead",
+                        "call": f"vendor-{n}",
+                        "expect": "Leverandøren gir et saksnummer og ringer tilbake innen en time.",
+                        "if_not": "Ring igjen og be om vakthavende tekniker.",
+                    }
+                    for _ in range(4)
+                ],
+            },
+        )
 
 
 def many_vendors(root: Path) -> None:
@@ -92,23 +123,33 @@ def many_vendors(root: Path) -> None:
 
 def many_roles(root: Path) -> None:
     write_plan(root, 20)
-    _edit(root / "plans" / "plan.yaml", lambda d: d["roles"].update(
-        {f"role_{i}": f"person-{i}" for i in range(2, 20)}))
+    _edit(
+        root / "plans" / "plan.yaml",
+        lambda d: d["roles"].update({f"role_{i}": f"person-{i}" for i in range(2, 20)}),
+    )
 
 
 def long_steps(root: Path) -> None:
     write_plan(root, 30)
-    text = ("Read the whole of this instruction aloud to the person next to you before you do "
-            "anything, because every word of it matters in the first minutes of an outage. ") * 4
+    text = (
+        "Read the whole of this instruction aloud to the person next to you before you do "
+        "anything, because every word of it matters in the first minutes of an outage. "
+    ) * 4
     for file in _scenarios(root):
-        _edit(file, lambda d: d.update(steps=[{"do": text, "who": "incident_lead",
-                                               "expect": text[:160]} for _ in range(3)]))
+        _edit(
+            file,
+            lambda d: d.update(
+                steps=[{"do": text, "who": "incident_lead", "expect": text[:160]} for _ in range(3)]
+            ),
+        )
 
 
 def long_urls(root: Path) -> None:
     write_plan(root, 10)
-    _edit(_scenarios(root)[0], lambda d: d["steps"][0].update(
-        do=f"Open {LONG_URL} and follow the {LONG_WORD} there."))
+    _edit(
+        _scenarios(root)[0],
+        lambda d: d["steps"][0].update(do=f"Open {LONG_URL} and follow the {LONG_WORD} there."),
+    )
     _edit(root / "contacts" / "vendors.yaml", lambda d: d[0].update(name=LONG_WORD))
 
 
@@ -123,9 +164,12 @@ def thousand(root: Path) -> None:
 def must_overflow(root: Path) -> None:
     """Three scenarios on paper, each with 30 long steps: more than two pages must be printed."""
     write_plan(root, 30)
-    step = {"do": "Walk to the comms cabinet, read every label aloud, and write down each light "
-                  "that is not green, with the time, in the incident log.",
-            "who": "incident_lead", "expect": "A full list of lights and times in the log."}
+    step = {
+        "do": "Walk to the comms cabinet, read every label aloud, and write down each light "
+        "that is not green, with the time, in the incident log.",
+        "who": "incident_lead",
+        "expect": "A full list of lights and times in the log.",
+    }
     for file in _scenarios(root)[:3]:
         _edit(file, lambda d: d.update(steps=[dict(step) for _ in range(30)], on_paper=True))
 
@@ -157,8 +201,7 @@ def page_count(pdf: Path | bytes) -> int:
 
 
 def pdf_text(pdf: Path, *options: str) -> str:
-    done = subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True, check=True)
     return done.stdout
 
 
@@ -174,5 +217,13 @@ def decode_qr_codes(pdf: Path, workdir: Path) -> list[str]:
     return [line for line in done.stdout.splitlines() if line]
 
 
-__all__ = ["LONG_URL", "LONG_WORD", "SHAPES", "TODAY", "decode_qr_codes", "page_count", "pdf_text",
-           "write_shape"]
+__all__ = [
+    "LONG_URL",
+    "LONG_WORD",
+    "SHAPES",
+    "TODAY",
+    "decode_qr_codes",
+    "page_count",
+    "pdf_text",
+    "write_shape",
+]

@@ -30,8 +30,22 @@ PHONE = {
 # Appended to every text field of the hostile plan: HTML, Markdown, a title breakout.
 PAYLOAD = '</title><script>alert(1)</script><img src=x onerror=alert(2)>*b*[x](javascript:alert(3))&"'
 TEXT_KEYS = {
-    "organisation", "name", "role", "notes", "note", "provides", "account", "title", "summary",
-    "do", "expect", "if_not", "failover", "method", "impact", "root_cause",
+    "organisation",
+    "name",
+    "role",
+    "notes",
+    "note",
+    "provides",
+    "account",
+    "title",
+    "summary",
+    "do",
+    "expect",
+    "if_not",
+    "failover",
+    "method",
+    "impact",
+    "root_cause",
 }
 TEMPLATE_KEYS = {"initial", "update", "resolved"}  # under `templates:` (incidents have `resolved`)
 TEXT_LISTS = {"scope", "provider_call", "first_ten_minutes"}
@@ -77,9 +91,7 @@ def hostile_copy(target: Path) -> Path:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         if file.parent.name == "scenarios":
             data["on_paper"] = False
-        file.write_text(
-            yaml.safe_dump(_poison(data), sort_keys=False, allow_unicode=True), encoding="utf-8"
-        )
+        file.write_text(yaml.safe_dump(_poison(data), sort_keys=False, allow_unicode=True), encoding="utf-8")
     return target
 
 

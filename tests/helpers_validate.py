@@ -108,8 +108,12 @@ class Run:
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     """The real command line, in a subprocess, as a plan author runs it."""
     done = subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args], cwd=cwd, capture_output=True,
-        text=True, timeout=120, env={**_environment(), **(env or {})},
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**_environment(), **(env or {})},
     )
     return Run(done.returncode, done.stdout, done.stderr)
 
@@ -164,8 +168,10 @@ def generated_systems(count: int, seed: int = 1) -> dict[str, dict[str, Any]]:
             "depends_on": sorted(rng.sample(earlier, min(len(earlier), rng.randrange(4)))),
             "rto": "4h",
             "rpo": "1h",
-            "backup": {"method": "Nightly copy",
-                       "restore_tests": [{"date": "2026-11-02", "result": "pass", "by": "bob"}]},
+            "backup": {
+                "method": "Nightly copy",
+                "restore_tests": [{"date": "2026-11-02", "result": "pass", "by": "bob"}],
+            },
             "recovery": [{"do": f"Restart system {i}.", "who": "deputy", "call": "netco"}],
         }
     return systems

@@ -10,8 +10,9 @@ from benchmarks.plangen import TODAY, write_plan
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_one_broken_client_does_not_stop_the_others(tmp_path: Path) -> None:

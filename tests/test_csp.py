@@ -27,9 +27,11 @@ def sha256_source(text: str) -> str:
 
 
 def test_the_policy_allows_the_pages_own_inline_code_by_hash_and_nothing_else() -> None:
-    page = ("<!doctype html><html><head><meta charset=\"utf-8\"><style>b{}</style></head><body>"
-            "<script>run()</script><script src=\"a.js\"></script>"
-            "<script type=\"application/json\">{\"a\": 1}</script><script>run()</script></body></html>")
+    page = (
+        '<!doctype html><html><head><meta charset="utf-8"><style>b{}</style></head><body>'
+        '<script>run()</script><script src="a.js"></script>'
+        '<script type="application/json">{"a": 1}</script><script>run()</script></body></html>'
+    )
     with_policy = csp.add_policy(page)
     directives = dict(d.split(" ", 1) for d in POLICY_META.search(with_policy)[1].split("; "))
     assert directives["script-src"] == f"'self' {sha256_source('run()')}"
@@ -43,13 +45,13 @@ def test_every_page_of_the_site_carries_the_policy_first_in_its_head() -> None:
     site = example_site()
     html_files = sorted(site.rglob("*.html"))
     assert {"404.html", "print/index.html", "where-things-are/index.html"} <= {
-        p.relative_to(site).as_posix() for p in html_files}
+        p.relative_to(site).as_posix() for p in html_files
+    }
     for path in html_files:
         text = path.read_text(encoding="utf-8")
         head = text[: text.index("</head>")]
         assert head.count("Content-Security-Policy") == 1, path
-        first_load = min(i for i in (head.find("<script"), head.find("<style"),
-                                     head.find("<link")) if i >= 0)
+        first_load = min(i for i in (head.find("<script"), head.find("<style"), head.find("<link")) if i >= 0)
         assert head.index("Content-Security-Policy") < first_load, path
 
 
@@ -61,15 +63,14 @@ def tampered(tmp_path_factory: pytest.TempPathFactory):
         site = tmp_path_factory.mktemp("tampered") / "site"
         shutil.copytree(example_site(), site)
         home = site / "index.html"
-        injected = (f'<img id="injected" src="{other}x.png" alt="">'
-                    "<script>window.__injected = 1</script>")
-        home.write_text(home.read_text(encoding="utf-8").replace("</body>", injected + "</body>"),
-                        encoding="utf-8")
+        injected = f'<img id="injected" src="{other}x.png" alt=""><script>window.__injected = 1</script>'
+        home.write_text(
+            home.read_text(encoding="utf-8").replace("</body>", injected + "</body>"), encoding="utf-8"
+        )
         yield site, requests
 
 
-def test_chromium_blocks_a_remote_load_and_an_inline_script_added_after_the_build(
-        browser, tampered) -> None:
+def test_chromium_blocks_a_remote_load_and_an_inline_script_added_after_the_build(browser, tampered) -> None:
     site, requests = tampered
     with serving(site) as server:
         context = browser.new_context(**PHONE)
@@ -79,8 +80,13 @@ def test_chromium_blocks_a_remote_load_and_an_inline_script_added_after_the_buil
         page.on("console", lambda m: console.append(m.text))
         page.goto(server.url(), wait_until="networkidle")
         assert page.evaluate("window.__injected") is None
-        assert page.evaluate("document.getElementById('injected').complete && "
-                             "document.getElementById('injected').naturalWidth") == 0
+        assert (
+            page.evaluate(
+                "document.getElementById('injected').complete && "
+                "document.getElementById('injected').naturalWidth"
+            )
+            == 0
+        )
         violations = page.evaluate("window.__violations")
         context.close()
     assert requests == []

@@ -26,8 +26,18 @@ TAG = "RECOVERY_PLAN_TEST_TAG"  # every process a build starts inherits it: how 
 
 
 def _command(project: Path, site: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "generator.cli", "build", str(project), "--site-dir", str(site),
-            "--today", TODAY, *extra]
+    return [
+        sys.executable,
+        "-m",
+        "generator.cli",
+        "build",
+        str(project),
+        "--site-dir",
+        str(site),
+        "--today",
+        TODAY,
+        *extra,
+    ]
 
 
 def _env(tag: str = "") -> dict[str, str]:
@@ -35,13 +45,15 @@ def _env(tag: str = "") -> dict[str, str]:
 
 
 def build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(_command(project, site, *extra), env=_env(), capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        _command(project, site, *extra), env=_env(), capture_output=True, text=True, timeout=600
+    )
 
 
 def start(project: Path, site: Path, tag: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(_command(project, site), env=_env(tag), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        _command(project, site), env=_env(tag), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def tagged(tag: str) -> list[int]:
@@ -107,23 +119,32 @@ def copy_site(source: Path, target: Path) -> Path:
 
 # --- the site folder --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("site_dir", "why"), [
-    ("contacts", "it is inside the plan's contacts/ folder"),
-    ("plans/out", "it is inside the plan's plans/ folder"),
-    ("README.md", "it is a file, not a folder"),
-    (".", "it holds the plan itself"),
-    ("..", "it holds the plan itself"),
-    ("notes", "it holds files that recovery-plan did not build"),
-])
-def test_a_site_folder_that_is_not_a_site_is_refused(project: Path, site_dir: str,
-                                                     why: str) -> None:
+
+@pytest.mark.parametrize(
+    ("site_dir", "why"),
+    [
+        ("contacts", "it is inside the plan's contacts/ folder"),
+        ("plans/out", "it is inside the plan's plans/ folder"),
+        ("README.md", "it is a file, not a folder"),
+        (".", "it holds the plan itself"),
+        ("..", "it holds the plan itself"),
+        ("notes", "it holds files that recovery-plan did not build"),
+    ],
+)
+def test_a_site_folder_that_is_not_a_site_is_refused(project: Path, site_dir: str, why: str) -> None:
     (project / "README.md").write_text("Our plan.\n", encoding="utf-8")
     (project / "notes").mkdir(exist_ok=True)
     (project / "notes" / "todo.txt").write_text("Call the landlord.\n", encoding="utf-8")
     before = snapshot(project.parent)
 
-    done = subprocess.run(_command(project, Path(site_dir)), cwd=project, env=_env(),
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        _command(project, Path(site_dir)),
+        cwd=project,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
     shown = str(project.parent) if site_dir == ".." else site_dir  # outside: shown in full
     assert done.returncode == 2, done.stderr
@@ -132,8 +153,7 @@ def test_a_site_folder_that_is_not_a_site_is_refused(project: Path, site_dir: st
     assert snapshot(project.parent) == before  # nothing touched, nothing left
 
 
-def test_an_empty_folder_is_built_into(project: Path, built: Path,
-                                                                tmp_path: Path) -> None:
+def test_an_empty_folder_is_built_into(project: Path, built: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     done = build(project, empty)
@@ -145,8 +165,10 @@ def test_an_empty_folder_is_built_into(project: Path, built: Path,
 
 # --- two builds, kill -9, Ctrl-C --------------------------------------------------------------
 
-def test_two_builds_at_once_both_finish_one_after_the_other(project: Path, built: Path,
-                                                           tmp_path: Path) -> None:
+
+def test_two_builds_at_once_both_finish_one_after_the_other(
+    project: Path, built: Path, tmp_path: Path
+) -> None:
     site = tmp_path / "site"
     tags = [uuid.uuid4().hex, uuid.uuid4().hex]
     runs = [start(project, site, tag) for tag in tags]
@@ -174,7 +196,8 @@ def _moments(staging: Path, seed: int = 11) -> list[Callable[[float], object]]:
 
 
 def test_kill_9_at_any_moment_leaves_the_old_or_the_new_site_and_no_process(
-        project: Path, built: Path, tmp_path: Path) -> None:
+    project: Path, built: Path, tmp_path: Path
+) -> None:
     site = copy_site(built, tmp_path / "site")
     old = snapshot(site)
     newer = copy_site(project, tmp_path / "newer")
@@ -204,12 +227,18 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_site_and_no_process(
 
 
 @contextlib.contextmanager
-def running_with_workers(project: Path, site: Path, *extra: str, workers: int
-                         ) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def running_with_workers(
+    project: Path, site: Path, *extra: str, workers: int
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """A build started and caught while it runs at least `workers` processes of its own."""
     tag = uuid.uuid4().hex
-    run = subprocess.Popen(_command(project, site, *extra), env=_env(tag), stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen(
+        _command(project, site, *extra),
+        env=_env(tag),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert wait_until(lambda: len(tagged(tag)) > workers or run.poll() is not None)
         assert run.poll() is None, "the build ended before its workers were seen"
@@ -220,15 +249,15 @@ def running_with_workers(project: Path, site: Path, *extra: str, workers: int
 
 
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
-def test_a_many_plan_build_stopped_ends_every_worker(tmp_path: Path,
-                                                     stop: signal.Signals) -> None:
+def test_a_many_plan_build_stopped_ends_every_worker(tmp_path: Path, stop: signal.Signals) -> None:
     clients = tmp_path / "clients"
     for name in ("alpha", "beta", "gamma"):
         write_shape("one-system", clients / name)
     sites = tmp_path / "sites"
     # the build, two client builds, each with its resource tracker and PDF server
-    with running_with_workers(clients, tmp_path / "unused", "--out", str(sites), "--jobs", "2",
-                              workers=7) as (run, tag):
+    with running_with_workers(
+        clients, tmp_path / "unused", "--out", str(sites), "--jobs", "2", workers=7
+    ) as (run, tag):
         run.send_signal(stop)
         _, err = run.communicate(timeout=120)
     assert no_survivors(tag) == []
@@ -240,8 +269,7 @@ def test_a_many_plan_build_stopped_ends_every_worker(tmp_path: Path,
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_ctrl_c_stops_cleanly(project: Path, built: Path, tmp_path: Path,
-                              stop: signal.Signals) -> None:
+def test_ctrl_c_stops_cleanly(project: Path, built: Path, tmp_path: Path, stop: signal.Signals) -> None:
     site = copy_site(built, tmp_path / "site")
     before = snapshot(site)
     # the build, its resource tracker, the PDF server and its two layout processes
@@ -258,11 +286,15 @@ def test_ctrl_c_stops_cleanly(project: Path, built: Path, tmp_path: Path,
 
 # --- the machine: a full disk, a read-only folder, a folder nobody may write ------------------
 
+
 @contextlib.contextmanager
 def tmpfs(where: Path, size_kib: int) -> Iterator[Path]:
     where.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kib}k", "tmpfs",
-                              str(where)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_kib}k", "tmpfs", str(where)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode:
         pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
     try:
@@ -283,33 +315,36 @@ def _environment_failure(done: subprocess.CompletedProcess[str], says: str) -> N
     assert "[Errno" not in done.stderr and "Traceback" not in done.stderr
 
 
-def test_a_full_disk_is_explained_and_the_site_kept(project: Path, built: Path,
-                                                    tmp_path: Path) -> None:
+def test_a_full_disk_is_explained_and_the_site_kept(project: Path, built: Path, tmp_path: Path) -> None:
     # room for one site and a half: the old one stays, the new one cannot be made
     with tmpfs(tmp_path / "disk", _size_kib(built) * 3 // 2) as disk:
         site = copy_site(built, disk / "site")
         before = snapshot(site)
         done = build(project, site)
-        _environment_failure(done, f"error: cannot write the site into {site}: the disk is full. "
-                             "Free some space, or build onto another disk with --site-dir DIR.")
+        _environment_failure(
+            done,
+            f"error: cannot write the site into {site}: the disk is full. "
+            "Free some space, or build onto another disk with --site-dir DIR.",
+        )
         assert snapshot(site) == before
         assert leftovers(site) == []
 
 
-def test_a_read_only_folder_is_explained_and_the_site_kept(project: Path, built: Path,
-                                                           tmp_path: Path) -> None:
+def test_a_read_only_folder_is_explained_and_the_site_kept(
+    project: Path, built: Path, tmp_path: Path
+) -> None:
     with tmpfs(tmp_path / "disk", _size_kib(built) * 3) as disk:
         site = copy_site(built, disk / "site")
         before = snapshot(site)
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         done = build(project, site)
-        _environment_failure(done, "it is on a read-only filesystem. Build into a writable "
-                             "folder with --site-dir DIR.")
+        _environment_failure(
+            done, "it is on a read-only filesystem. Build into a writable folder with --site-dir DIR."
+        )
         assert snapshot(site) == before
 
 
-def test_a_folder_nobody_may_write_is_explained(project: Path, built: Path,
-                                                tmp_path: Path) -> None:
+def test_a_folder_nobody_may_write_is_explained(project: Path, built: Path, tmp_path: Path) -> None:
     folder = tmp_path / "locked"
     folder.mkdir()
     site = copy_site(built, folder / "site")
@@ -325,6 +360,7 @@ def test_a_folder_nobody_may_write_is_explained(project: Path, built: Path,
 
 
 # --- the swap itself --------------------------------------------------------------------------
+
 
 def _site(folder: Path, text: str) -> Path:
     folder.mkdir(parents=True)

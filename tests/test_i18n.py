@@ -174,9 +174,7 @@ def english_pieces(code: str, prefix: str = "") -> list[str]:
     """The English catalog's words (under `prefix`) that the language's catalog does not share:
     each literal piece of an entry (split at its fields) with a word of 4 letters or more."""
     words = catalog(code)
-    theirs = " ".join(
-        " ".join(v.values()) if isinstance(v, dict) else v for v in words.values()
-    ).lower()
+    theirs = " ".join(" ".join(v.values()) if isinstance(v, dict) else v for v in words.values()).lower()
     pieces = set()
     for key, value in catalog("en").items():
         if not key.startswith(prefix):

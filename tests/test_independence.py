@@ -39,59 +39,95 @@ text, not a link, and the validator reports it in the YAML. So is \\\\fileserver
 DEPENDENT_FILES: dict[str, tuple[str, str, Severity]] = {
     "company/index.html": (
         '<p>Log in:\n  <a class="x" href="https://crm.HarbourDental.co.uk/login">CRM</a></p>',
-        "https://crm.HarbourDental.co.uk/login", Severity.WARNING),
+        "https://crm.HarbourDental.co.uk/login",
+        Severity.WARNING,
+    ),
     "intranet/index.html": (
         '<ul>\n<li><a href="http://intranet/wiki/Backups">wiki</a></li>\n</ul>',
-        "http://intranet/wiki/Backups", Severity.WARNING),
+        "http://intranet/wiki/Backups",
+        Severity.WARNING,
+    ),
     "local/index.html": (
         "<p>\n\n<a href='http://printer.local:631/'>printer</a></p>",
-        "http://printer.local:631/", Severity.WARNING),
+        "http://printer.local:631/",
+        Severity.WARNING,
+    ),
     "private-ip/index.html": (
         '<p>Router:</p>\n<a href="http://192.168.1.254/admin">admin</a>',
-        "http://192.168.1.254/admin", Severity.WARNING),
+        "http://192.168.1.254/admin",
+        Severity.WARNING,
+    ),
     "unc/index.html": (
         '<p>Scans:</p>\n<p><a href="\\\\fileserver\\scans">open the share</a></p>',
-        "\\\\fileserver\\scans", Severity.WARNING),
+        "\\\\fileserver\\scans",
+        Severity.WARNING,
+    ),
     "script/index.html": (
         '<head>\n<script defer src="https://cdn.example.com/lib.js"></script></head>',
-        "https://cdn.example.com/lib.js", Severity.ERROR),
+        "https://cdn.example.com/lib.js",
+        Severity.ERROR,
+    ),
     "protocol-relative/index.html": (
         '<head>\n<link href="//fonts.example.com/css?family=Roboto" rel="stylesheet"></head>',
-        "//fonts.example.com/css?family=Roboto", Severity.ERROR),
+        "//fonts.example.com/css?family=Roboto",
+        Severity.ERROR,
+    ),
     "iframe/index.html": (
         '<p>Map</p><iframe\n  title="map" src="https://maps.example.com/embed?q=1"></iframe>',
-        "https://maps.example.com/embed?q=1", Severity.ERROR),
+        "https://maps.example.com/embed?q=1",
+        Severity.ERROR,
+    ),
     "srcset/index.html": (
         '<img src="a.png"\n srcset="a.png 1x, https://img.example.com/a@2x.png 2x" alt="">',
-        "https://img.example.com/a@2x.png", Severity.ERROR),
+        "https://img.example.com/a@2x.png",
+        Severity.ERROR,
+    ),
     "inline-style/index.html": (
         '<div style="background: url(&quot;https://img.example.com/bg.png&quot;)"></div>',
-        "https://img.example.com/bg.png", Severity.ERROR),
+        "https://img.example.com/bg.png",
+        Severity.ERROR,
+    ),
     "assets/site.css": (
         ".a{color:red}\n@import 'https://cdn.example.com/theme.css';\n",
-        "https://cdn.example.com/theme.css", Severity.ERROR),
+        "https://cdn.example.com/theme.css",
+        Severity.ERROR,
+    ),
     "assets/extra.css": (
         ".b{}\n.c{background:url(https://img.example.com/c.png)}",
-        "https://img.example.com/c.png", Severity.ERROR),
+        "https://img.example.com/c.png",
+        Severity.ERROR,
+    ),
     "manifest.webmanifest": (
         '{\n  "name": "Plan",\n  "icons": [{"src": "https://img.example.com/icon.png"}]\n}',
-        "https://img.example.com/icon.png", Severity.ERROR),
+        "https://img.example.com/icon.png",
+        Severity.ERROR,
+    ),
     "sw.js": (
         'const PRECACHE = [\n  "index.html",\n  "https://cdn.example.com/worker-lib.js"\n];',
-        "https://cdn.example.com/worker-lib.js", Severity.ERROR),
+        "https://cdn.example.com/worker-lib.js",
+        Severity.ERROR,
+    ),
     "assets/app.js": (
         'const HELP = "https://helpdesk.harbourdental.co.uk/new";\nfetch(HELP);',
-        "https://helpdesk.harbourdental.co.uk/new", Severity.WARNING),
+        "https://helpdesk.harbourdental.co.uk/new",
+        Severity.WARNING,
+    ),
     "data/links.json": (
         '{"text": "prose http://wiki.corp/ is fine",\n "url": "http:\\/\\/wiki.corp\\/x"}',
-        "http:\\/\\/wiki.corp\\/x", Severity.WARNING),
+        "http:\\/\\/wiki.corp\\/x",
+        Severity.WARNING,
+    ),
     "contacts/vcards/it.vcf": (
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:IT\r\nURL:http://helpdesk.harbour.lan/\r\nEND:VCARD\r\n",
-        "http://helpdesk.harbour.lan/", Severity.WARNING),
+        "http://helpdesk.harbour.lan/",
+        Severity.WARNING,
+    ),
     "sitemap.xml": (
         "<urlset>\n<url><loc>https://harbour-dental.github.io/recovery/</loc></url>\n"
         "<url><loc>http://10.0.0.12/plan/</loc></url></urlset>",
-        "http://10.0.0.12/plan/", Severity.WARNING),
+        "http://10.0.0.12/plan/",
+        Severity.WARNING,
+    ),
 }
 
 
@@ -117,14 +153,17 @@ def dependent_site(tmp_path: Path) -> Path:
 
 
 def test_clean_site_passes(tmp_path: Path) -> None:
-    site = _write(tmp_path / "site", {
-        "index.html": CLEAN_PAGE,
-        "assets/site.css": ".a{background:url(../img/a.png)}@import 'print.css';",
-        "sw.js": 'const PRECACHE = ["index.html", "assets/site.css"];',
-        "manifest.webmanifest": '{"start_url": "./", "icons": [{"src": "icon.png"}]}',
-        "sitemap.xml": f"<urlset><url><loc>{SITE_URL}</loc></url></urlset>",
-        "contacts/all.vcf": "BEGIN:VCARD\r\nEMAIL:tom@harbourdental.co.uk\r\nEND:VCARD\r\n",
-    })
+    site = _write(
+        tmp_path / "site",
+        {
+            "index.html": CLEAN_PAGE,
+            "assets/site.css": ".a{background:url(../img/a.png)}@import 'print.css';",
+            "sw.js": 'const PRECACHE = ["index.html", "assets/site.css"];',
+            "manifest.webmanifest": '{"start_url": "./", "icons": [{"src": "icon.png"}]}',
+            "sitemap.xml": f"<urlset><url><loc>{SITE_URL}</loc></url></urlset>",
+            "contacts/all.vcf": "BEGIN:VCARD\r\nEMAIL:tom@harbourdental.co.uk\r\nEND:VCARD\r\n",
+        },
+    )
     assert check_site(site, minimal_plan(SITE_URL, COMPANY)) == []
 
 
@@ -140,8 +179,7 @@ def test_each_kind_of_dependence_is_flagged_at_its_place(dependent_site: Path) -
 
 
 def test_warnings_say_why(dependent_site: Path) -> None:
-    messages = {f.path: f.message for f in check_site(dependent_site,
-                                                      minimal_plan(SITE_URL, COMPANY))}
+    messages = {f.path: f.message for f in check_site(dependent_site, minimal_plan(SITE_URL, COMPANY))}
     assert "company domain" in messages["company/index.html"]
     assert "inside the office network" in messages["intranet/index.html"]
     assert "file share" in messages["unc/index.html"]
@@ -149,16 +187,25 @@ def test_warnings_say_why(dependent_site: Path) -> None:
 
 
 def test_expected_down_hosts_are_not_flagged(dependent_site: Path) -> None:
-    down = ["intranet", "harbourdental.co.uk", "printer.local", "\\\\fileserver",
-            "192.168.1.0/24", "helpdesk.harbour.lan", "wiki.corp", "10.0.0.12"]
+    down = [
+        "intranet",
+        "harbourdental.co.uk",
+        "printer.local",
+        "\\\\fileserver",
+        "192.168.1.0/24",
+        "helpdesk.harbour.lan",
+        "wiki.corp",
+        "10.0.0.12",
+    ]
     findings = check_site(dependent_site, minimal_plan(SITE_URL, COMPANY, down))
     assert findings, "loads from other sites stay errors"
     assert all(f.severity is Severity.ERROR for f in findings), [str(f) for f in findings]
 
 
 def test_a_load_from_a_company_host_is_an_error_even_when_expected_down(tmp_path: Path) -> None:
-    site = _write(tmp_path / "site", {
-        "index.html": '<img src="https://intranet.harbourdental.co.uk/logo.png" alt="">'})
+    site = _write(
+        tmp_path / "site", {"index.html": '<img src="https://intranet.harbourdental.co.uk/logo.png" alt="">'}
+    )
     plan = minimal_plan(SITE_URL, COMPANY, ["harbourdental.co.uk"])
     [finding] = check_site(site, plan)
     assert finding.severity is Severity.ERROR
@@ -166,19 +213,24 @@ def test_a_load_from_a_company_host_is_an_error_even_when_expected_down(tmp_path
 
 def test_site_url_on_company_domain_or_intranet_is_an_error(tmp_path: Path) -> None:
     site = _write(tmp_path / "site", {"index.html": CLEAN_PAGE})
-    for url in ("https://plan.HarbourDental.co.uk/", "https://plan.harbour.lan/",
-                "https://10.1.1.1/"):
-        errors = [f for f in check_site(site, minimal_plan(url, COMPANY))
-                  if f.path == "plans/plan.yaml"]
+    for url in ("https://plan.HarbourDental.co.uk/", "https://plan.harbour.lan/", "https://10.1.1.1/"):
+        errors = [f for f in check_site(site, minimal_plan(url, COMPANY)) if f.path == "plans/plan.yaml"]
         assert [f.severity for f in errors] == [Severity.ERROR], url
 
 
 def test_own_origin_must_match_scheme_host_and_port(tmp_path: Path) -> None:
-    site = _write(tmp_path / "site", {"index.html": "\n".join([
-        '<script src="HTTPS://Harbour-Dental.GitHub.io:443/recovery/a.js"></script>',
-        '<script src="http://harbour-dental.github.io/recovery/b.js"></script>',
-        '<script src="https://harbour-dental.github.io:8443/recovery/c.js"></script>',
-    ])})
+    site = _write(
+        tmp_path / "site",
+        {
+            "index.html": "\n".join(
+                [
+                    '<script src="HTTPS://Harbour-Dental.GitHub.io:443/recovery/a.js"></script>',
+                    '<script src="http://harbour-dental.github.io/recovery/b.js"></script>',
+                    '<script src="https://harbour-dental.github.io:8443/recovery/c.js"></script>',
+                ]
+            )
+        },
+    )
     findings = check_site(site, minimal_plan(SITE_URL, COMPANY))
     assert sorted(f.line for f in findings) == [2, 3]
 
@@ -193,8 +245,7 @@ def test_a_link_repeated_on_every_page_is_reported_once(tmp_path: Path) -> None:
 
 def test_large_site_is_checked_quickly(tmp_path: Path) -> None:
     """A 1,000-system plan builds to about 3,000 files; the check runs on every build."""
-    nav = "".join(f'<li><a href="../s{i}/" class="md-nav__link">System {i}</a></li>'
-                  for i in range(300))
+    nav = "".join(f'<li><a href="../s{i}/" class="md-nav__link">System {i}</a></li>' for i in range(300))
     page = CLEAN_PAGE.replace("<body>", f"<body><nav><ul>{nav}</ul></nav>" + "<p>text</p>" * 500)
     site = _write(tmp_path / "site", {f"s{i}/index.html": page for i in range(3000)})
     started = time.perf_counter()

@@ -73,14 +73,39 @@ def test_finding_points_at_key_or_value(tmp_path: Path) -> None:
     assert (at_key.line, at_key.column) == (3, 1)
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("NO", "NO"), ("no", "no"), ("on", "on"), ("off", "off"), ("yes", "yes"), ("Y", "Y"),
-    ("0123", "0123"), ("07911 123456", "07911 123456"), ("0o17", "0o17"), ("0x1F", "0x1F"),
-    ("1_000", "1_000"), ("12:30", "12:30"), ("2026-10-01", "2026-10-01"), (".inf", ".inf"),
-    ("1", 1), ("-7", -7), ("0", 0), ("1.5", 1.5), ("1e3", 1000.0),
-    ("true", True), ("True", True), ("false", False), ("null", None), ("~", None), ("", None),
-    ('"1"', "1"), ("'true'", "true"), ('"null"', "null"),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("NO", "NO"),
+        ("no", "no"),
+        ("on", "on"),
+        ("off", "off"),
+        ("yes", "yes"),
+        ("Y", "Y"),
+        ("0123", "0123"),
+        ("07911 123456", "07911 123456"),
+        ("0o17", "0o17"),
+        ("0x1F", "0x1F"),
+        ("1_000", "1_000"),
+        ("12:30", "12:30"),
+        ("2026-10-01", "2026-10-01"),
+        (".inf", ".inf"),
+        ("1", 1),
+        ("-7", -7),
+        ("0", 0),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        ("true", True),
+        ("True", True),
+        ("false", False),
+        ("null", None),
+        ("~", None),
+        ("", None),
+        ('"1"', "1"),
+        ("'true'", "true"),
+        ('"null"', "null"),
+    ],
+)
 def test_yaml_1_2_scalars(tmp_path: Path, written: str, expected: object) -> None:
     value = load(tmp_path, f"value: {written}\n").data["value"]
     assert value == expected and type(value) is type(expected)
@@ -104,19 +129,22 @@ def test_empty_file_and_utf8_bom(tmp_path: Path) -> None:
     assert load(tmp_path, "\ufeffname: x\n".encode()).data == {"name": "x"}
 
 
-@pytest.mark.parametrize(("text", "code", "line", "column"), [
-    ("a: 1\na: 2\n", "duplicate-key", 2, 1),
-    ("a: !!python/object/apply:os.system [ls]\n", "yaml-tag", 1, 4),
-    ("a: !custom x\n", "yaml-tag", 1, 4),
-    ("a: 1\n---\nb: 2\n", "multiple-documents", 2, 1),
-    ("a:\n\tb: 1\n", "tab-indent", 2, 1),
-    ("a: *nothing\n", "yaml-alias", 1, 4),
-    ("a: b: c\n", "yaml-syntax", 1, 5),
-    ("a: [1, 2\n", "yaml-syntax", 2, 1),
-    ("[a, b]: 1\n", "complex-key", 1, 1),
-    ("a: &x 1\nb:\n  <<: *x\n", "yaml-merge", 3, 7),
-    ("a: " + "[" * 50 + "]" * 50 + "\n", "too-deep", 1, 3 + MAX_DEPTH + 1),  # the 41st level
-])
+@pytest.mark.parametrize(
+    ("text", "code", "line", "column"),
+    [
+        ("a: 1\na: 2\n", "duplicate-key", 2, 1),
+        ("a: !!python/object/apply:os.system [ls]\n", "yaml-tag", 1, 4),
+        ("a: !custom x\n", "yaml-tag", 1, 4),
+        ("a: 1\n---\nb: 2\n", "multiple-documents", 2, 1),
+        ("a:\n\tb: 1\n", "tab-indent", 2, 1),
+        ("a: *nothing\n", "yaml-alias", 1, 4),
+        ("a: b: c\n", "yaml-syntax", 1, 5),
+        ("a: [1, 2\n", "yaml-syntax", 2, 1),
+        ("[a, b]: 1\n", "complex-key", 1, 1),
+        ("a: &x 1\nb:\n  <<: *x\n", "yaml-merge", 3, 7),
+        ("a: " + "[" * 50 + "]" * 50 + "\n", "too-deep", 1, 3 + MAX_DEPTH + 1),  # the 41st level
+    ],
+)
 def test_refused_with_position(tmp_path: Path, text: str, code: str, line: int, column: int) -> None:
     finding = refused(tmp_path, text).finding
     assert (finding.code, finding.line, finding.column) == (code, line, column)

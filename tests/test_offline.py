@@ -30,7 +30,6 @@ from generator.validate import validate_project
 SITE_CACHES = "caches.keys().then((names) => names.filter((n) => n.startsWith('recovery-plan ')))"
 
 
-
 def build(project: Path, site_dir: Path) -> None:
     result = build_site(project, site_dir)
     assert result.returncode == 0, result.stderr

@@ -103,8 +103,14 @@ def test_nav_and_generated_pages_match() -> None:
     generated = {src for src in pages.render(plan) if src.endswith(".md")}
     assert sorted(nav_pages(pages.navigation(plan))) == sorted(generated)
     assert [next(iter(i)) for i in pages.navigation(plan)] == [
-        "Start here", "Scenarios", "Systems", "Contacts", "Communications", "Past incidents",
-        "Plan health", "Prevention",
+        "Start here",
+        "Scenarios",
+        "Systems",
+        "Contacts",
+        "Communications",
+        "Past incidents",
+        "Plan health",
+        "Prevention",
     ]
 
 
@@ -261,9 +267,7 @@ def test_tel_links_are_e164_with_extensions() -> None:
     assert on_contacts == {p.tel_uri for c in plan.contacts.values() for p in c.phones if p.label != "fax"}
     assert any(";ext=" in h for h in on_contacts)
     scenario = plan.scenarios[0]
-    expected = {
-        p.tel_uri for s in scenario.steps if s.call for p in plan.person(s.call).phones
-    }
+    expected = {p.tel_uri for s in scenario.steps if s.call for p in plan.person(s.call).phones}
     on_scenario = {h for h in rendered[f"scenarios/{scenario.id}/index.md"].hrefs() if h.startswith("tel:")}
     assert on_scenario == expected
 
@@ -384,7 +388,7 @@ def test_health_lists_every_warning_under_its_area() -> None:
 def test_restore_status_badge(status: RestoreStatus) -> None:
     plan = sample_plan()
     plan.systems["internet"] = dataclasses.replace(plan.systems["internet"], restore_status=status)
-    badge = f'rp-badge--{status.value.replace(" ", "-")}'
+    badge = f"rp-badge--{status.value.replace(' ', '-')}"
     out = pages.render(plan)
     assert badge in out["systems/internet/index.md"] and badge in out["systems/index.md"]
 

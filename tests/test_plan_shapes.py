@@ -17,9 +17,14 @@ Built = tuple[Path, Path, subprocess.CompletedProcess[str]]  # plan, site, the b
 
 
 def recovery_plan(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True,
-                          text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=cwd,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +49,13 @@ def test_every_shape_builds_a_complete_site(builds: dict[str, Built], shape: str
     plan, site, run = builds[shape]
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
-    pages = ["index.html", "404.html", "contacts/index.html", "systems/index.html",
-             "communications/index.html"]
+    pages = [
+        "index.html",
+        "404.html",
+        "contacts/index.html",
+        "systems/index.html",
+        "communications/index.html",
+    ]
     pages += [f"scenarios/{s}/index.html" for s in _ids(plan, "scenarios")]
     pages += [f"systems/{s}/index.html" for s in _ids(plan, "systems")]
     pages += [f"{p.stem}/index.html" for p in (plan / "plans" / "pages").glob("*.md")]
@@ -70,14 +80,24 @@ def test_a_plan_without_pages_has_no_page_of_its_own(builds: dict[str, Built]) -
     assert (builds["one-system"][1] / "where-things-are" / "index.html").is_file()
 
 
-@pytest.mark.parametrize(("mkdocs_yml", "where", "message"), [
-    ("site_name: x\ndocs_dir: our-pages\n", "mkdocs.yml:2:1",
-     "docs_dir: the folder `our-pages` does not exist"),
-    ("INHERIT: config/base.yml\nsite_name: x\n", "mkdocs.yml:1:1",
-     "INHERIT: the file `config/base.yml` does not exist"),
-])
+@pytest.mark.parametrize(
+    ("mkdocs_yml", "where", "message"),
+    [
+        (
+            "site_name: x\ndocs_dir: our-pages\n",
+            "mkdocs.yml:2:1",
+            "docs_dir: the folder `our-pages` does not exist",
+        ),
+        (
+            "INHERIT: config/base.yml\nsite_name: x\n",
+            "mkdocs.yml:1:1",
+            "INHERIT: the file `config/base.yml` does not exist",
+        ),
+    ],
+)
 def test_a_mkdocs_yml_that_names_what_is_missing_gets_a_located_error(
-        tmp_path: Path, mkdocs_yml: str, where: str, message: str) -> None:
+    tmp_path: Path, mkdocs_yml: str, where: str, message: str
+) -> None:
     plan = write_shape("one-system", tmp_path / "plan")
     (plan / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
     run = recovery_plan("build", "--today", TODAY, cwd=plan)

@@ -38,9 +38,7 @@ def copy_project(target: Path) -> Path:
 
 
 def fault_line(vendor: Contact) -> Phone | None:
-    return next((p for p in vendor.phones if p.label == "24x7"), None) or next(
-        iter(vendor.phones), None
-    )
+    return next((p for p in vendor.phones if p.label == "24x7"), None) or next(iter(vendor.phones), None)
 
 
 def expected_qr_payloads(plan: Plan) -> list[str]:
@@ -130,9 +128,7 @@ def test_phone_numbers_are_international_and_match_the_contacts(
     example: tuple[Path, Plan],
 ) -> None:
     site, plan = example
-    known = sorted(
-        {p.display_full for c in plan.contacts.values() for p in c.phones}, key=len, reverse=True
-    )
+    known = sorted({p.display_full for c in plan.contacts.values() for p in c.phones}, key=len, reverse=True)
     for paper in ("A4", "Letter"):
         # in drawing order: a number wrapped in a narrow column continues on the next line
         text = " ".join(pdf_text(site / f"recovery-plan-{paper}.pdf", "-raw").split())
@@ -147,9 +143,7 @@ def test_phone_numbers_are_international_and_match_the_contacts(
         assert not national, f"numbers in national format: {national}"
 
 
-def test_every_qr_code_decodes_to_its_target(
-    example: tuple[Path, Plan], tmp_path: Path
-) -> None:
+def test_every_qr_code_decodes_to_its_target(example: tuple[Path, Plan], tmp_path: Path) -> None:
     site, plan = example
     expected = expected_qr_payloads(plan)
     assert len(expected) >= 4  # live plan, a scenario, the incident lead, the provider
@@ -163,9 +157,7 @@ def served(example: tuple[Path, Plan]):
         yield server.base
 
 
-def test_chromium_prints_the_same_number_of_pages(
-    example: tuple[Path, Plan], browser, served: str
-) -> None:
+def test_chromium_prints_the_same_number_of_pages(example: tuple[Path, Plan], browser, served: str) -> None:
     site, plan = example
     page = browser.new_page()
     requested: list[str] = []

@@ -31,15 +31,18 @@ def _write(folder: Path, files: dict[str, bytes | str]) -> Path:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    return _write(tmp_path / "site", {
-        "index.html": "<!doctype html>\r\n<title>Plan</title>\r\n",  # CR LF kept as is
-        "assets/stylesheets/site.css": "body { color: #222 }\n",
-        "assets/images/icon.png": PNG,
-        "_internal/hidden-by-jekyll.js": "// served only with .nojekyll\n",
-        "contacts/vcards/zoë.vcf": "BEGIN:VCARD\r\nFN:Zoë\r\nEND:VCARD\r\n",
-        "print/plan sheet.pdf": b"%PDF-1.7\n" + PNG,
-        "sw.js": "self.addEventListener('install', () => {});\n",
-    })
+    return _write(
+        tmp_path / "site",
+        {
+            "index.html": "<!doctype html>\r\n<title>Plan</title>\r\n",  # CR LF kept as is
+            "assets/stylesheets/site.css": "body { color: #222 }\n",
+            "assets/images/icon.png": PNG,
+            "_internal/hidden-by-jekyll.js": "// served only with .nojekyll\n",
+            "contacts/vcards/zoë.vcf": "BEGIN:VCARD\r\nFN:Zoë\r\nEND:VCARD\r\n",
+            "print/plan sheet.pdf": b"%PDF-1.7\n" + PNG,
+            "sw.js": "self.addEventListener('install', () => {});\n",
+        },
+    )
 
 
 @pytest.fixture
@@ -60,8 +63,7 @@ def _history(remote: Path, branch: str = "gh-pages") -> list[list[str]]:
     return [line.split() for line in log.splitlines()]
 
 
-def test_published_branch_holds_the_site_byte_for_byte(site: Path, remote: Path,
-                                                       tmp_path: Path) -> None:
+def test_published_branch_holds_the_site_byte_for_byte(site: Path, remote: Path, tmp_path: Path) -> None:
     [result] = publish(site, [str(remote)])
     assert result.ok, result.error
     assert _history(remote) == [[result.commit]]
@@ -69,16 +71,18 @@ def test_published_branch_holds_the_site_byte_for_byte(site: Path, remote: Path,
     assert str(result) == f"published to {remote} at {result.commit}"
 
 
-def test_bytes_are_kept_whatever_the_users_line_ending_settings(site: Path, remote: Path,
-                                                                tmp_path: Path) -> None:
+def test_bytes_are_kept_whatever_the_users_line_ending_settings(
+    site: Path, remote: Path, tmp_path: Path
+) -> None:
     config = tmp_path / "crlf-gitconfig"
     config.write_text("[core]\n\tautocrlf = true\n\tsafecrlf = true\n")
     os.environ["GIT_CONFIG_GLOBAL"] = str(config)  # restored by monkeypatch (isolate_git)
     [result] = publish(site, [str(remote)])
     assert result.ok, result.error
     for name, content in tree_files(site).items():
-        blob = subprocess.run(["git", "--git-dir", str(remote), "show", f"gh-pages:{name}"],
-                              capture_output=True, check=True).stdout
+        blob = subprocess.run(
+            ["git", "--git-dir", str(remote), "show", f"gh-pages:{name}"], capture_output=True, check=True
+        ).stdout
         assert blob == content, name
 
 
@@ -101,7 +105,8 @@ def test_publishing_again_adds_a_commit_on_top(site: Path, remote: Path, tmp_pat
 
 
 def test_an_unreachable_mirror_fails_visibly_and_the_others_are_published(
-        site: Path, remote: Path, tmp_path: Path) -> None:
+    site: Path, remote: Path, tmp_path: Path
+) -> None:
     missing = tmp_path / "no-such-mirror.git"
     second = tmp_path / "second.git"
     git("init", "-q", "--bare", str(second))
@@ -114,19 +119,16 @@ def test_an_unreachable_mirror_fails_visibly_and_the_others_are_published(
     assert not missing.exists()
 
 
-def test_a_branch_moved_by_someone_else_is_built_upon(site: Path, remote: Path,
-                                                      tmp_path: Path) -> None:
+def test_a_branch_moved_by_someone_else_is_built_upon(site: Path, remote: Path, tmp_path: Path) -> None:
     [first] = publish(site, [str(remote)])
     other = tmp_path / "other-site"
     [theirs] = publish(_write(other, {"index.html": "theirs"}), [str(remote)])
     [ours] = publish(site, [str(remote)])
     assert ours.ok
-    assert _history(remote) == [[ours.commit, theirs.commit], [theirs.commit, first.commit],
-                                [first.commit]]
+    assert _history(remote) == [[ours.commit, theirs.commit], [theirs.commit, first.commit], [first.commit]]
 
 
-def test_the_custom_domain_file_on_the_branch_is_kept(site: Path, remote: Path,
-                                                      tmp_path: Path) -> None:
+def test_the_custom_domain_file_on_the_branch_is_kept(site: Path, remote: Path, tmp_path: Path) -> None:
     with_domain = _write(tmp_path / "with-domain", {"index.html": "x", "CNAME": "plan.example.org\n"})
     assert publish(with_domain, [str(remote)])[0].ok  # as GitHub does when a domain is set
     assert publish(site, [str(remote)])[0].ok
@@ -139,54 +141,71 @@ def test_the_custom_domain_file_on_the_branch_is_kept(site: Path, remote: Path,
 
 
 def test_publishing_from_a_project_never_touches_its_work_tree_index_or_branches(
-        site: Path, remote: Path, tmp_path: Path) -> None:
-    project = _write(tmp_path / "project", {"plans/plan.yaml": "organisation: X\n",
-                                            ".gitignore": "site/\n"})
+    site: Path, remote: Path, tmp_path: Path
+) -> None:
+    project = _write(tmp_path / "project", {"plans/plan.yaml": "organisation: X\n", ".gitignore": "site/\n"})
     init_repo(project)
     git("remote", "add", "origin", os.path.relpath(remote, project), cwd=project)  # ../remote.git
     _write(project, {"plans/plan.yaml": "organisation: X (edited)\n", "notes.txt": "draft"})
     git("add", "notes.txt", cwd=project)  # staged, so the index holds something of the user's
 
     def state() -> tuple:
-        return (git("rev-parse", "HEAD", cwd=project), git("status", "--porcelain", cwd=project),
-                (project / ".git" / "index").read_bytes(),
-                git("for-each-ref", "--format=%(refname)", "refs/heads", "refs/tags",
-                    "refs/recovery-plan", cwd=project),
-                (project / "plans/plan.yaml").read_text())
+        return (
+            git("rev-parse", "HEAD", cwd=project),
+            git("status", "--porcelain", cwd=project),
+            (project / ".git" / "index").read_bytes(),
+            git(
+                "for-each-ref",
+                "--format=%(refname)",
+                "refs/heads",
+                "refs/tags",
+                "refs/recovery-plan",
+                cwd=project,
+            ),
+            (project / "plans/plan.yaml").read_text(),
+        )
 
     before = state()
     [result] = publish(site, ["origin"], repo=project)
     assert result.ok, result.error
     assert state() == before
     head = git("rev-parse", "--short", "HEAD", cwd=project)
-    assert git("--git-dir", str(remote), "log", "-1", "--format=%s", "gh-pages") == \
-        f"Publish the recovery plan site from {head}"
+    assert (
+        git("--git-dir", str(remote), "log", "-1", "--format=%s", "gh-pages")
+        == f"Publish the recovery plan site from {head}"
+    )
     assert result.remote == "origin"
 
 
-def test_a_neutral_identity_is_used_when_git_has_none(site: Path, remote: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_neutral_identity_is_used_when_git_has_none(
+    site: Path, remote: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for who in ("AUTHOR", "COMMITTER"):
         for key in ("NAME", "EMAIL"):
             monkeypatch.delenv(f"GIT_{who}_{key}")
     monkeypatch.setenv("EMAIL", "")
     [result] = publish(site, [str(remote)])
     assert result.ok, result.error
-    assert git("--git-dir", str(remote), "log", "-1", "--format=%an", "gh-pages") == \
-        "recovery-plan"
+    assert git("--git-dir", str(remote), "log", "-1", "--format=%an", "gh-pages") == "recovery-plan"
 
 
 def test_dirty_paths_see_plan_changes_but_not_the_built_site(tmp_path: Path) -> None:
-    project = _write(tmp_path / "project", {"plans/plan.yaml": "organisation: X\n",
-                                            "contacts/people.yaml": "[]\n"})
+    project = _write(
+        tmp_path / "project", {"plans/plan.yaml": "organisation: X\n", "contacts/people.yaml": "[]\n"}
+    )
     init_repo(project)
     assert dirty_paths(project) == [] and not work_tree_is_dirty(project)
-    _write(project, {"site/index.html": "built", "public/index.html": "built",
-                     ".site-staging-site/index.html": "half built"})
+    _write(
+        project,
+        {
+            "site/index.html": "built",
+            "public/index.html": "built",
+            ".site-staging-site/index.html": "half built",
+        },
+    )
     assert dirty_paths(project, project / "public") == []
     _write(project, {"plans/plan.yaml": "organisation: Y\n", "plans/systems/new.yaml": "x"})
-    assert dirty_paths(project, project / "public") == ["plans/plan.yaml",
-                                                        "plans/systems/new.yaml"]
+    assert dirty_paths(project, project / "public") == ["plans/plan.yaml", "plans/systems/new.yaml"]
     git("mv", "contacts/people.yaml", "contacts/staff.yaml", cwd=project)
     assert "contacts/staff.yaml" in dirty_paths(project)
     assert work_tree_is_dirty(project)
@@ -206,22 +225,22 @@ def example(tmp_path: Path, remote: Path) -> Path:
 
 
 def test_publish_command_builds_and_publishes_the_example(
-        example: Path, remote: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    example: Path, remote: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     unreachable = tmp_path / "gone.git"
-    status = cli.main(["publish", str(example), "--remote", "origin",
-                       "--remote", str(unreachable)])
+    status = cli.main(["publish", str(example), "--remote", "origin", "--remote", str(unreachable)])
     out, err = capsys.readouterr()
     tip = git("--git-dir", str(remote), "rev-parse", "gh-pages")
     assert f"published to origin at {tip}" in out.splitlines()
     assert f"FAILED {unreachable}: " in err
     assert status == 1  # one mirror failed
-    assert _clone(remote, tmp_path / "clone") == {**tree_files(example / "site"),
-                                                  ".nojekyll": b""}
+    assert _clone(remote, tmp_path / "clone") == {**tree_files(example / "site"), ".nojekyll": b""}
     assert git("status", "--porcelain", cwd=example) == ""
 
 
-def test_a_plan_with_errors_is_never_published(example: Path, remote: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_plan_with_errors_is_never_published(
+    example: Path, remote: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = example / "plans" / "plan.yaml"
     plan.write_text(plan.read_text() + "\ncolour_scheme: red\n")  # an unknown key: an error
     assert cli.main(["publish", str(example)]) == 2  # uncommitted change: refused
@@ -234,8 +253,9 @@ def test_a_plan_with_errors_is_never_published(example: Path, remote: Path,
     assert not (example / "site").exists()
 
 
-def test_publish_command_refuses_what_it_cannot_do(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_publish_command_refuses_what_it_cannot_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     not_a_repo = copy_checkout(tmp_path / "plain")
     assert cli.main(["publish", str(not_a_repo)]) == 2
     assert "not in a git repository" in capsys.readouterr().err

@@ -38,7 +38,6 @@ from generator.validate import validate_project
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
-
 def build(project: Path, site_dir: Path) -> None:
     result = build_site(project, site_dir)
     assert result.returncode == 0, result.stderr
@@ -273,9 +272,7 @@ def test_theme_colour_matches_the_header(site: Path, scheme: str) -> None:
         browser = launch(p)
         page = browser.new_page(viewport=PHONE, color_scheme=scheme)
         page.goto(server.url())
-        header = page.evaluate(
-            "getComputedStyle(document.querySelector('.md-header')).backgroundColor"
-        )
+        header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
         meta = page.evaluate(
             "[...document.querySelectorAll('meta[name=theme-color][media]')]"
             ".find((m) => matchMedia(m.media).matches).content"

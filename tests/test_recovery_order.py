@@ -17,8 +17,20 @@ from hypothesis import strategies as st
 
 from generator.validate import validate_project
 
-NAMES = ["alpha", "Bravo", "charlie", "Delta", "echo", "Foxtrot", "golf", "Hotel", "india", "Juliet",
-         "kilo", "Lima"]
+NAMES = [
+    "alpha",
+    "Bravo",
+    "charlie",
+    "Delta",
+    "echo",
+    "Foxtrot",
+    "golf",
+    "Hotel",
+    "india",
+    "Juliet",
+    "kilo",
+    "Lima",
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +42,14 @@ def project() -> Iterator[Path]:
 
 
 def system(name: str, tier: int, depends_on: list[str]) -> dict[str, Any]:
-    return {"name": name, "tier": tier, "owner": "bob", "alternate": "alice",
-            "depends_on": depends_on, "backup": "none"}
+    return {
+        "name": name,
+        "tier": tier,
+        "owner": "bob",
+        "alternate": "alice",
+        "depends_on": depends_on,
+        "backup": "none",
+    }
 
 
 @st.composite
@@ -52,8 +70,9 @@ def expected_order(systems: dict[str, dict[str, Any]]) -> list[str]:
     ready, the lowest tier first, then by name (as people sort it: ignoring case)."""
     placed: list[str] = []
     while len(placed) < len(systems):
-        ready = [i for i, s in systems.items()
-                 if i not in placed and all(d in placed for d in s["depends_on"])]
+        ready = [
+            i for i, s in systems.items() if i not in placed and all(d in placed for d in s["depends_on"])
+        ]
         placed.append(min(ready, key=lambda i: (systems[i]["tier"], systems[i]["name"].lower())))
     return placed
 
@@ -77,11 +96,15 @@ def test_recovery_order(project: Path, systems: dict[str, dict[str, Any]]) -> No
 
 @settings(max_examples=40, deadline=None)
 @given(systems=graphs(), data=st.data())
-def test_cycles_are_reported_with_the_whole_cycle(project: Path, systems: dict[str, dict[str, Any]],
-                                                  data: st.DataObject) -> None:
+def test_cycles_are_reported_with_the_whole_cycle(
+    project: Path, systems: dict[str, dict[str, Any]], data: st.DataObject
+) -> None:
     ids = list(systems)
-    cycle = data.draw(st.lists(st.sampled_from(ids), min_size=2, max_size=6, unique=True), label="cycle") \
-        if len(ids) >= 2 else []
+    cycle = (
+        data.draw(st.lists(st.sampled_from(ids), min_size=2, max_size=6, unique=True), label="cycle")
+        if len(ids) >= 2
+        else []
+    )
     if not cycle:
         return
     for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True):  # a depends on b
@@ -120,8 +143,10 @@ def test_a_generated_1000_system_plan_validates(project: Path, capsys: pytest.Ca
     assert len(result.plan.systems) == 1000
     assert [s.id for s in result.plan.recovery_order] == expected_order(systems)
     with capsys.disabled():
-        print(f"\n1,000-system plan ({result.files} files): validate_project {in_process:.2f} s, "
-              f"`recovery-plan validate` {command:.2f} s")
+        print(
+            f"\n1,000-system plan ({result.files} files): validate_project {in_process:.2f} s, "
+            f"`recovery-plan validate` {command:.2f} s"
+        )
 
 
 def test_example_plan_validation_time(capsys: pytest.CaptureFixture[str]) -> None:
@@ -133,5 +158,7 @@ def test_example_plan_validation_time(capsys: pytest.CaptureFixture[str]) -> Non
     command = time.perf_counter() - started
     assert result.errors == [] and cli.code == 0
     with capsys.disabled():
-        print(f"\nexample plan ({result.files} files): validate_project {in_process:.3f} s, "
-              f"`recovery-plan validate` {command:.2f} s")
+        print(
+            f"\nexample plan ({result.files} files): validate_project {in_process:.3f} s, "
+            f"`recovery-plan validate` {command:.2f} s"
+        )

@@ -45,7 +45,10 @@ def test_serve_rebuilds_when_a_yaml_file_changes(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", str(tmp_path), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         assert _wait_for(lambda: "Harbour Dental Group" in _get(base)), "the preview never came up"
@@ -53,8 +56,11 @@ def test_serve_rebuilds_when_a_yaml_file_changes(tmp_path: Path) -> None:
         assert "unregister" in worker and "PRECACHE" not in worker  # a preview keeps no offline copy
 
         plan = tmp_path / "plans" / "plan.yaml"
-        plan.write_text(plan.read_text().replace("organisation: Harbour Dental Group",
-                                                 "organisation: Harbour Dental Renamed"))
+        plan.write_text(
+            plan.read_text().replace(
+                "organisation: Harbour Dental Group", "organisation: Harbour Dental Renamed"
+            )
+        )
         assert _wait_for(lambda: "Harbour Dental Renamed" in _get(base)), "no rebuild after a change"
     finally:
         os.killpg(server.pid, signal.SIGTERM)

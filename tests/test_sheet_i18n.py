@@ -113,8 +113,12 @@ def test_the_arabic_sheet_holds_arabic_text(sheets: dict[str, Path]) -> None:
     t = i18n.translator("ar")
     headings = ("who_leads", "first_ten", "when_this_happens", "key_vendors", "recovery_order")
     # (words with lam-alef are left out: pdftotext writes that ligature's letters reordered)
-    words = {MARKS.sub("", w.strip("،:")) for key in headings
-             for w in t.plain(f"sheet.{key}").split() if "لا" not in w}
+    words = {
+        MARKS.sub("", w.strip("،:"))
+        for key in headings
+        for w in t.plain(f"sheet.{key}").split()
+        if "لا" not in w
+    }
     assert len(words) >= 8
     joined = "".join(text.split())  # (pdftotext may split a word where a mark was)
     assert sorted(w for w in words if w not in joined) == []

@@ -64,9 +64,7 @@ def watch(page: Page, origin: str) -> dict[str, list[str]]:
     page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.context.on("requestfailed", lambda r: seen["failed"].append(f"{r.url} {r.failure}"))
-    page.context.on(
-        "response", lambda r: r.status >= 400 and seen["failed"].append(f"{r.url} {r.status}")
-    )
+    page.context.on("response", lambda r: r.status >= 400 and seen["failed"].append(f"{r.url} {r.status}"))
     page.context.on(
         "request",
         lambda r: r.url.startswith((origin, "data:")) or seen["foreign"].append(r.url),
@@ -185,8 +183,12 @@ def test_the_composer_fills_every_template(browser, server, plan: Plan) -> None:
     expected_next = (datetime.strptime(time, "%H:%M") + every).strftime("%H:%M")
     assert page.input_value("#rp-field-next_update") == expected_next
     values = {
-        "organisation": plan.organisation, "time": time, "eta": "11:30",
-        "status": "The router is being replaced.", "next_update": expected_next, "system": system,
+        "organisation": plan.organisation,
+        "time": time,
+        "eta": "11:30",
+        "status": "The router is being replaced.",
+        "next_update": expected_next,
+        "system": system,
     }
     shown = page.locator("[data-rp-template]").all_inner_texts()
     expected = [
@@ -205,9 +207,9 @@ def test_the_composer_fills_every_template(browser, server, plan: Plan) -> None:
     assert page.evaluate("navigator.clipboard.readText()") == expected[0]
 
     page.fill("#rp-field-time", "23:50")
-    assert page.input_value("#rp-field-next_update") == (
-        datetime(2000, 1, 1, 23, 50) + every
-    ).strftime("%H:%M")
+    assert page.input_value("#rp-field-next_update") == (datetime(2000, 1, 1, 23, 50) + every).strftime(
+        "%H:%M"
+    )
     page.reload()
     assert page.input_value("#rp-field-eta") == "11:30"  # kept on the device for the incident
     context.close()
@@ -274,9 +276,11 @@ def search(page: Page, words: str) -> list[str]:
 
 def distinctive_step_word(plan: Plan) -> tuple[str, str]:
     """A scenario and a long word its steps use that no other scenario's steps do."""
+
     def words(scenario) -> set[str]:
         text = " ".join(f"{s.do} {s.expect} {s.if_not}" for s in scenario.steps)
         return {w.lower() for w in re.findall(r"[A-Za-z]{7,}", text)}
+
     for scenario in plan.scenarios:
         others = set().union(*(words(s) for s in plan.scenarios if s is not scenario))
         title = scenario.title.lower()
@@ -351,8 +355,9 @@ def test_a_failed_build_leaves_the_old_site_byte_identical(hostile) -> None:
     before = snapshot(site)
     for n in range(3):  # more than two pages that must be printed: the sheet fails the build
         steps = [{"do": "Read every label in the comms cabinet aloud and write it in the log."}] * 40
-        (project / "plans" / "scenarios" / f"zz-long-{n}.yaml").write_text(json.dumps(
-            {"title": f"Long scenario {n}", "on_paper": True, "steps": steps}), encoding="utf-8")
+        (project / "plans" / "scenarios" / f"zz-long-{n}.yaml").write_text(
+            json.dumps({"title": f"Long scenario {n}", "on_paper": True, "steps": steps}), encoding="utf-8"
+        )
     late = build(project, site)  # with the sheet: fails after MkDocs has written every page
     assert late.returncode == 1, late.stdout + late.stderr
     assert "error" in late.stdout + late.stderr
@@ -366,4 +371,3 @@ def test_a_failed_build_leaves_the_old_site_byte_identical(hostile) -> None:
     assert "affects_typo" in done.stdout + done.stderr
     assert snapshot(site) == before
     assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith(".site-")) == []
-

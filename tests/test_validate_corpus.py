@@ -26,18 +26,24 @@ from generator.validate import validate_project
 
 CASES = load_cases()
 FINDING = re.compile(
-    r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): (?P<message>.+)$")
+    r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): (?P<message>.+)$"
+)
 SUMMARY = re.compile(r"^(\d+) errors?, (\d+) warnings? in (\d+) files?$")
 ANNOTATION = re.compile(
     r"^::(?P<severity>error|warning) file=(?P<path>[^,]+),line=(?P<line>\d+),col=(?P<col>\d+),"
-    r"title=[^:]+::(?P<message>.+)$")
+    r"title=[^:]+::(?P<message>.+)$"
+)
 
 
 def plan_file_count(root: Path) -> int:
     """How many files the validator reads under `root`: its summary's "in K files"."""
     plans = [root / "plans" / name for name in ("plan.yaml", "communications.yaml", "maintenance.yaml")]
-    kinds = [f for kind in ("systems", "scenarios", "incidents")
-             for f in (root / "plans" / kind).glob("*") if f.suffix.lower() in (".yaml", ".yml")]
+    kinds = [
+        f
+        for kind in ("systems", "scenarios", "incidents")
+        for f in (root / "plans" / kind).glob("*")
+        if f.suffix.lower() in (".yaml", ".yml")
+    ]
     contacts = [f for f in (root / "contacts").glob("*") if f.suffix.lower() in (".yaml", ".yml")]
     own_pages = list((root / "plans" / "pages").rglob("*.md"))
     return sum(p.is_file() for p in plans) + len(kinds) + len(contacts) + len(own_pages)
@@ -72,8 +78,7 @@ def test_corpus_is_large_and_well_formed() -> None:
     assert len(set(names)) == len(names), "case names must be unique"
     for case in CASES:
         assert case.mistake.strip(), case.name
-        assert case.edit or case.write or case.remove or case.pad or case.link, \
-            f"{case.name} changes nothing"
+        assert case.edit or case.write or case.remove or case.pad or case.link, f"{case.name} changes nothing"
 
 
 def test_base_plan_is_clean(tmp_path: Path) -> None:
@@ -81,7 +86,10 @@ def test_base_plan_is_clean(tmp_path: Path) -> None:
     run = run_cli(*validate_args(), cwd=root)
     assert_no_traceback(run.stdout, run.stderr)
     assert (run.code, run.stdout, run.stderr) == (
-        0, f"0 errors, 0 warnings in {plan_file_count(root)} files\nPlan health 100/100\n", "")
+        0,
+        f"0 errors, 0 warnings in {plan_file_count(root)} files\nPlan health 100/100\n",
+        "",
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -107,9 +115,10 @@ def test_case(case: Case, tmp_path: Path) -> None:
 
 def test_corpus_covers_every_rule(tmp_path: Path) -> None:
     """Every finding code the validator can emit is produced by at least one case."""
-    source = "".join((Path(__file__).parent.parent / "generator" / name).read_text()
-                     for name in ("loader.py", "validate.py", "schema.py", "sanitize.py",
-                                  "validation/prevention.py"))
+    source = "".join(
+        (Path(__file__).parent.parent / "generator" / name).read_text()
+        for name in ("loader.py", "validate.py", "schema.py", "sanitize.py", "validation/prevention.py")
+    )
     codes = set(re.findall(r'code="([a-z0-9-]+)"', source)) | {"missing-file", "unknown-file"}
     # Not reachable from a plan's text: a file the OS refuses to read, and cerberus's fallback
     # for rules the schemas do not use.
@@ -128,22 +137,30 @@ def combined(*names: str) -> Case:
     """One case making the mistakes of several cases (which must touch different files)."""
     parts = [next(c for c in CASES if c.name == name) for name in names]
     files = [set(c.edit) | set(c.write) | set(c.remove) | set(c.pad) for c in parts]
-    assert all(not (a & b) for i, a in enumerate(files) for b in files[i + 1:])
+    assert all(not (a & b) for i, a in enumerate(files) for b in files[i + 1 :])
     output = "".join(
-        block + "\n" for block in sorted((b for c in parts for b in blocks(c.output)), key=sort_key))
-    return Case("+".join(names), "several", output,
-                edit={k: v for c in parts for k, v in c.edit.items()},
-                write={k: v for c in parts for k, v in c.write.items()},
-                remove=[r for c in parts for r in c.remove],
-                encoding={k: v for c in parts for k, v in c.encoding.items()},
-                pad={k: v for c in parts for k, v in c.pad.items()})
+        block + "\n" for block in sorted((b for c in parts for b in blocks(c.output)), key=sort_key)
+    )
+    return Case(
+        "+".join(names),
+        "several",
+        output,
+        edit={k: v for c in parts for k, v in c.edit.items()},
+        write={k: v for c in parts for k, v in c.write.items()},
+        remove=[r for c in parts for r in c.remove],
+        encoding={k: v for c in parts for k, v in c.encoding.items()},
+        pad={k: v for c in parts for k, v in c.pad.items()},
+    )
 
 
-@pytest.mark.parametrize("names", [
-    ("unknown-key-did-you-mean", "bad-date-month-13", "template-unknown-placeholder"),
-    ("review-overdue", "ref-escalation", "restore-test-failed", "timeline-out-of-order"),
-    ("latin-1-file", "tab-indentation", "yaml-unclosed-quote", "steps-empty-list"),
-])
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("unknown-key-did-you-mean", "bad-date-month-13", "template-unknown-placeholder"),
+        ("review-overdue", "ref-escalation", "restore-test-failed", "timeline-out-of-order"),
+        ("latin-1-file", "tab-indentation", "yaml-unclosed-quote", "steps-empty-list"),
+    ],
+)
 def test_all_problems_are_reported_together(names: tuple[str, ...], tmp_path: Path) -> None:
     case = combined(*names)
     root = materialise(case, tmp_path / "combined")
@@ -178,7 +195,8 @@ def test_github_annotations(mixed_root: Path) -> None:
     for got, want in zip(annotations, expected, strict=True):
         assert got and want
         assert [got[k] for k in ("severity", "path", "line", "col")] == [
-            want[k] for k in ("severity", "path", "line", "col")]
+            want[k] for k in ("severity", "path", "line", "col")
+        ]
         message = got["message"].replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
         assert message.startswith(want["message"])
         assert "\n" not in got["message"], "newlines in a message must be escaped"
@@ -200,8 +218,10 @@ def test_json_output(mixed_root: Path) -> None:
     for f in findings:
         assert set(f) >= {"path", "line", "column", "severity", "message", "hint", "code"}
         assert isinstance(f["line"], int) and isinstance(f["column"], int)
-        rendered.append(f"{f['path']}:{f['line']}:{f['column']}: {f['severity']}: {f['message']}"
-                        + (f"\n  hint: {f['hint']}" if f["hint"] else ""))
+        rendered.append(
+            f"{f['path']}:{f['line']}:{f['column']}: {f['severity']}: {f['message']}"
+            + (f"\n  hint: {f['hint']}" if f["hint"] else "")
+        )
     assert rendered == blocks(text.body)
 
 
@@ -211,15 +231,18 @@ def test_json_output_of_a_clean_plan(tmp_path: Path) -> None:
     assert (data["findings"], data["errors"], data["warnings"]) == ([], 0, 0)
 
 
-@pytest.mark.parametrize("args", [
-    ["validate", "no-such-folder", "--today", "2026-11-25"],
-    ["validate", "contacts", "--today", "2026-11-25"],  # a folder without plans/
-    ["validate", ".", "--today", "2026-13-01"],
-    ["validate", ".", "--today", "tomorrow"],
-    ["validate", ".", "--format", "xml"],
-    ["validate", ".", "--no-such-option"],
-    [],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "no-such-folder", "--today", "2026-11-25"],
+        ["validate", "contacts", "--today", "2026-11-25"],  # a folder without plans/
+        ["validate", ".", "--today", "2026-13-01"],
+        ["validate", ".", "--today", "tomorrow"],
+        ["validate", ".", "--format", "xml"],
+        ["validate", ".", "--no-such-option"],
+        [],
+    ],
+)
 def test_tool_cannot_run_exits_2(args: list[str], tmp_path: Path) -> None:
     root = materialise(Case("base", "none", ""), tmp_path / "base")
     run = run_cli(*args, cwd=root)

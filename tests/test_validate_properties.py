@@ -23,25 +23,63 @@ from hypothesis import strategies as st
 from generator.model import Severity
 from generator.validate import Validation, validate_project
 
-SETTINGS = settings(max_examples=int(os.environ.get("RP_EXAMPLES", 150)), deadline=None,
-                    derandomize=not os.environ.get("RP_EXAMPLES"),
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("RP_EXAMPLES", 150)),
+    deadline=None,
+    derandomize=not os.environ.get("RP_EXAMPLES"),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # Values a plan author (or a broken editor) could leave anywhere.
-TRICKY = st.sampled_from([
-    "NO", "on", "yes", "0123", "2026-13-01", "2027-01-01", "4 hours", "0", "{eta_time}", "{",
-    "-----BEGIN RSA PRIVATE KEY-----", "\\\\server\\share", "http://intranet/", "192.168.0.1",
-    "+44 20 7946 0958", "(212) 555-0147", "", "~", "null", "*", "&a", "!!python/object:x",
-    "incident_lead", "tom", "internet", "staff", "none", "Europe/Londn", "A3", "é", "\u202e",
-])
+TRICKY = st.sampled_from(
+    [
+        "NO",
+        "on",
+        "yes",
+        "0123",
+        "2026-13-01",
+        "2027-01-01",
+        "4 hours",
+        "0",
+        "{eta_time}",
+        "{",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "\\\\server\\share",
+        "http://intranet/",
+        "192.168.0.1",
+        "+44 20 7946 0958",
+        "(212) 555-0147",
+        "",
+        "~",
+        "null",
+        "*",
+        "&a",
+        "!!python/object:x",
+        "incident_lead",
+        "tom",
+        "internet",
+        "staff",
+        "none",
+        "Europe/Londn",
+        "A3",
+        "é",
+        "\u202e",
+    ]
+)
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**40), max_value=10**40),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=40), TRICKY,
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    TRICKY,
 )
 VALUES = st.recursive(
     SCALARS,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.one_of(st.text(max_size=10), TRICKY), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.one_of(st.text(max_size=10), TRICKY), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -135,8 +173,13 @@ def test_structural_mutations_never_crash(project: Path, data: st.DataObject) ->
             mappings.append(mutated)
         if mappings:
             target = data.draw(st.sampled_from(mappings), label="mapping")
-            key = data.draw(st.one_of(st.text(max_size=12), TRICKY, st.sampled_from(
-                ["depends_on", "password", "tier", "who", "phones", "templates", "<<"])))
+            key = data.draw(
+                st.one_of(
+                    st.text(max_size=12),
+                    TRICKY,
+                    st.sampled_from(["depends_on", "password", "tier", "who", "phones", "templates", "<<"]),
+                )
+            )
             target[key] = data.draw(VALUES, label="value")
     damaged(project, file, dump(mutated))
 
@@ -156,10 +199,32 @@ def test_inserted_bytes_and_text_never_crash(project: Path, data: st.DataObject)
     file = data.draw(st.sampled_from(plan_files(project)), label="file")
     content = file.read_bytes()
     at = data.draw(st.integers(min_value=0, max_value=len(content)), label="at")
-    insert = data.draw(st.one_of(
-        st.binary(min_size=1, max_size=12),
-        st.text(min_size=1, max_size=30).map(lambda t: t.encode("utf-8")),
-        st.sampled_from([b"\t", b": ", b"- ", b"\n  - ", b"&a ", b"*a", b"!!str ", b"---\n", b"{", b"[",
-                         b"\"", b"'", b"#", b"\xef\xbb\xbf", b"\xff\xfe", b"\x00", b"<<: *a\n"]),
-    ), label="insert")
+    insert = data.draw(
+        st.one_of(
+            st.binary(min_size=1, max_size=12),
+            st.text(min_size=1, max_size=30).map(lambda t: t.encode("utf-8")),
+            st.sampled_from(
+                [
+                    b"\t",
+                    b": ",
+                    b"- ",
+                    b"\n  - ",
+                    b"&a ",
+                    b"*a",
+                    b"!!str ",
+                    b"---\n",
+                    b"{",
+                    b"[",
+                    b'"',
+                    b"'",
+                    b"#",
+                    b"\xef\xbb\xbf",
+                    b"\xff\xfe",
+                    b"\x00",
+                    b"<<: *a\n",
+                ]
+            ),
+        ),
+        label="insert",
+    )
     damaged(project, file, content[:at] + insert + content[at:])

@@ -31,17 +31,20 @@ TODAY = date(2026, 11, 25)
 # -- durations ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("30m", timedelta(minutes=30)),
-    ("4h", timedelta(hours=4)),
-    ("2d", timedelta(days=2)),
-    ("1h30m", timedelta(hours=1, minutes=30)),
-    ("1d 2h", timedelta(days=1, hours=2)),
-    ("4H", timedelta(hours=4)),
-    (0, timedelta(0)),
-    ("0", timedelta(0)),
-    ("0m", timedelta(0)),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("30m", timedelta(minutes=30)),
+        ("4h", timedelta(hours=4)),
+        ("2d", timedelta(days=2)),
+        ("1h30m", timedelta(hours=1, minutes=30)),
+        ("1d 2h", timedelta(days=1, hours=2)),
+        ("4H", timedelta(hours=4)),
+        (0, timedelta(0)),
+        ("0", timedelta(0)),
+        ("0m", timedelta(0)),
+    ],
+)
 def test_duration(written: object, expected: timedelta) -> None:
     assert parse_duration(written) == expected
 
@@ -68,8 +71,9 @@ def test_date() -> None:
     assert parse_date("2026-11-25", TODAY) == TODAY  # today is not the future
 
 
-@pytest.mark.parametrize("written", ["2026-13-01", "2026-02-30", "01/10/2026", "2026-1-5", "yesterday",
-                                     20261001, True, None, ""])
+@pytest.mark.parametrize(
+    "written", ["2026-13-01", "2026-02-30", "01/10/2026", "2026-1-5", "yesterday", 20261001, True, None, ""]
+)
 def test_bad_date(written: object) -> None:
     with pytest.raises(BadValue) as bad:
         parse_date(written, TODAY)
@@ -84,11 +88,14 @@ def test_future_date_is_refused_unless_allowed() -> None:
     assert parse_date("2027-01-31", TODAY, allow_future=True) == date(2027, 1, 31)
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("2026-06-03T09:10", datetime(2026, 6, 3, 9, 10)),
-    ("2026-06-03 09:10", datetime(2026, 6, 3, 9, 10)),
-    ("2026-06-03T09:10:30", datetime(2026, 6, 3, 9, 10, 30)),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2026-06-03T09:10", datetime(2026, 6, 3, 9, 10)),
+        ("2026-06-03 09:10", datetime(2026, 6, 3, 9, 10)),
+        ("2026-06-03T09:10:30", datetime(2026, 6, 3, 9, 10, 30)),
+    ],
+)
 def test_datetime(written: str, expected: datetime) -> None:
     assert parse_datetime(written, TODAY) == expected
 
@@ -108,21 +115,24 @@ def test_future_datetime() -> None:
 # -- phones ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("written", "region", "e164"), [
-    ("020 7946 0958", "GB", "+442079460958"),
-    ("+44 20 7946 0958", "GB", "+442079460958"),
-    ("+44 (0)20 7946 0958", "GB", "+442079460958"),
-    ("02079460958", "GB", "+442079460958"),  # a leading zero kept as text by the loader
-    ("0808 157 0140", "GB", "+448081570140"),
-    ("(212) 555-0147", "US", "+12125550147"),
-    ("212-555-0147", "US", "+12125550147"),
-    ("030 12345678", "DE", "+493012345678"),
-    ("+49 30 12345678", "GB", "+493012345678"),  # another country's number, with its + code
-    ("03-1234-5678", "JP", "+81312345678"),
-    ("22 12 34 56", "NO", "+4722123456"),
-    ("412 34 567", "NO", "+4741234567"),
-    ("+47 22 12 34 56", "US", "+4722123456"),
-])
+@pytest.mark.parametrize(
+    ("written", "region", "e164"),
+    [
+        ("020 7946 0958", "GB", "+442079460958"),
+        ("+44 20 7946 0958", "GB", "+442079460958"),
+        ("+44 (0)20 7946 0958", "GB", "+442079460958"),
+        ("02079460958", "GB", "+442079460958"),  # a leading zero kept as text by the loader
+        ("0808 157 0140", "GB", "+448081570140"),
+        ("(212) 555-0147", "US", "+12125550147"),
+        ("212-555-0147", "US", "+12125550147"),
+        ("030 12345678", "DE", "+493012345678"),
+        ("+49 30 12345678", "GB", "+493012345678"),  # another country's number, with its + code
+        ("03-1234-5678", "JP", "+81312345678"),
+        ("22 12 34 56", "NO", "+4722123456"),
+        ("412 34 567", "NO", "+4741234567"),
+        ("+47 22 12 34 56", "US", "+4722123456"),
+    ],
+)
 def test_phone_is_stored_as_e164(written: str, region: str, e164: str) -> None:
     phone = parse_phone(written, region, "work")
     assert phone.e164 == e164
@@ -146,14 +156,17 @@ def test_extension_written_in_the_number() -> None:
     assert (phone.e164, phone.ext, phone.tel_uri) == ("+442079460958", "214", "tel:+442079460958;ext=214")
 
 
-@pytest.mark.parametrize(("written", "region"), [
-    ("020 7946 095", "GB"),  # a digit short
-    ("07700 900123", "GB"),  # Ofcom's drama range: not a real mobile number
-    ("(212) 555-0147", "GB"),  # a US number without its +1
-    ("555-0147", "US"),
-    ("hello", "GB"),
-    ("", "GB"),
-])
+@pytest.mark.parametrize(
+    ("written", "region"),
+    [
+        ("020 7946 095", "GB"),  # a digit short
+        ("07700 900123", "GB"),  # Ofcom's drama range: not a real mobile number
+        ("(212) 555-0147", "GB"),  # a US number without its +1
+        ("555-0147", "US"),
+        ("hello", "GB"),
+        ("", "GB"),
+    ],
+)
 def test_invalid_phone(written: str, region: str) -> None:
     with pytest.raises(BadValue) as bad:
         parse_phone(written, region)
@@ -200,15 +213,18 @@ def test_templates() -> None:
     assert fill_template("Back by {eta}, {unknown}.", {"eta": "10:00"}) == "Back by 10:00, {unknown}."
 
 
-@pytest.mark.parametrize(("template", "message"), [
-    ("Back by {eta_time}", "unknown placeholder `{eta_time}`"),
-    ("Back by {}", "unknown placeholder `{}`"),
-    ("Back by {0}", "unknown placeholder `{0}`"),
-    ("Back by {eta", "unbalanced"),
-    ("Back by eta}", "unbalanced"),
-    ("At {time:%H:%M}", "more than a name"),
-    ("At {time!r}", "more than a name"),
-])
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("Back by {eta_time}", "unknown placeholder `{eta_time}`"),
+        ("Back by {}", "unknown placeholder `{}`"),
+        ("Back by {0}", "unknown placeholder `{0}`"),
+        ("Back by {eta", "unbalanced"),
+        ("Back by eta}", "unbalanced"),
+        ("At {time:%H:%M}", "more than a name"),
+        ("At {time!r}", "more than a name"),
+    ],
+)
 def test_bad_template(template: str, message: str) -> None:
     with pytest.raises(BadValue, match=message.replace("{", r"\{").replace("}", r"\}")):
         check_template(template)

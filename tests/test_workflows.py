@@ -58,8 +58,14 @@ def _executable() -> list[str]:
 
 def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run a workflow's command line as the workflow does, with this environment's tool."""
-    return subprocess.run(_executable() + argv[1:], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, timeout=600)
+    return subprocess.run(
+        _executable() + argv[1:],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=600,
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -97,8 +103,7 @@ def test_main_is_deployed_with_the_official_pages_actions() -> None:
     assert workflow["concurrency"]["cancel-in-progress"] is False
     [build] = [c for c in _commands(workflow) if c[1] == "build"]
     assert "--strict" not in build  # a stale contact must not block publishing a fix
-    for action in ("actions/configure-pages", "actions/upload-pages-artifact",
-                   "actions/deploy-pages"):
+    for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
         assert len(_uses(workflow, action)) == 1, action
     [artifact] = _uses(workflow, "actions/upload-pages-artifact")
     assert Path(artifact["with"]["path"]) == Path(_option(build, "--site-dir"))
@@ -126,8 +131,14 @@ def test_every_command_the_workflows_run_exists() -> None:
     commands = [c for name in NAMES for c in _commands(_load(name))]
     assert {c[1] for c in commands} == {"validate", "build"}
     for argv in commands:
-        assert subprocess.run(_executable() + [argv[1], "--help"], capture_output=True,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}).returncode == 0
+        assert (
+            subprocess.run(
+                _executable() + [argv[1], "--help"],
+                capture_output=True,
+                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            ).returncode
+            == 0
+        )
         _parser().parse_args(argv[1:])  # every option is one the CLI knows (exits otherwise)
 
 
@@ -180,5 +191,6 @@ def test_a_broken_plan_is_annotated_on_the_changed_line(checkout: Path, tmp_path
     done = _run(validate, broken)
     assert done.returncode == 1
     relative = system.relative_to(broken).as_posix()
-    assert any(line.startswith(f"::error file={relative},line={len(lines)},")
-               for line in done.stdout.splitlines()), done.stdout
+    assert any(
+        line.startswith(f"::error file={relative},line={len(lines)},") for line in done.stdout.splitlines()
+    ), done.stdout
