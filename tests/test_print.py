@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -263,8 +264,7 @@ def test_too_much_on_paper_fails_the_build_and_keeps_the_site(
 
 def test_every_text_field_is_escaped() -> None:
     plan = sample_plan(XSS)
-    for scenario in plan.scenarios:
-        scenario.on_paper = True
+    plan = replace(plan, scenarios=[replace(s, on_paper=True) for s in plan.scenarios])
     page = printsheet.render_html(plan, "A4")
     assert "<script>" not in page and XSS not in page
     shown = html.unescape(page)
@@ -276,10 +276,14 @@ def test_every_text_field_is_escaped() -> None:
 
 def test_a_sparse_plan_still_prints(tmp_path: Path) -> None:
     plan = sample_plan()
-    plan.scenarios, plan.systems, plan.incidents = [], {}, []
-    plan.communications.audiences = {}
-    plan.contacts = {"priya": plan.contacts["priya"], "tom": plan.contacts["tom"]}
-    plan.contacts["priya"].phones = []
+    plan = replace(
+        plan,
+        scenarios=[],
+        systems={},
+        incidents=[],
+        communications=replace(plan.communications, audiences={}),
+        contacts={"priya": replace(plan.contacts["priya"], phones=[]), "tom": plan.contacts["tom"]},
+    )
     assert printsheet.write(tmp_path, plan) == []
     for paper in ("A4", "Letter"):
         assert page_count(tmp_path / f"recovery-plan-{paper}.pdf") == 1
@@ -294,7 +298,8 @@ def test_a_stale_vendor_with_an_escalation_path_is_marked_to_check() -> None:
     plan = load_plan(ROOT)
     holders = set(plan.roles.values())  # vendors holding a role are printed with the roles
     vendor = next(c for c in plan.contacts.values() if c.is_vendor and c.escalation and c.id not in holders)
-    vendor.stale, vendor.verified = True, None
+    vendor = replace(vendor, stale=True, verified=None)
+    plan = replace(plan, contacts={**plan.contacts, vendor.id: vendor})
     (row,) = [v for v in printsheet.sheet(plan).vendors if v["name"] == vendor.name]
     never = i18n.translator(plan.site.language).plain("sheet.contact_never")
     assert row["escalation"] and row["check"] == never

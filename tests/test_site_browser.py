@@ -318,7 +318,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     project = hostile_copy(tmp_path_factory.mktemp("site-hostile"))
     site = project / "site"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(printsheet.Printer, "start", lambda self, plan: _NoSheet())
+        patch.setattr(printsheet.Printer, "start", lambda self, plan, unlock_url="": _NoSheet())
         build_site(project, site)
     return project, site
 
