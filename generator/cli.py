@@ -227,14 +227,16 @@ def _build(args: argparse.Namespace) -> int:
     if not (args.path / "plans").is_dir():
         return _build_many(args.path, args.out, args.today, max(1, args.jobs))
     from generator import printsheet
-
-    printer = printsheet.prepare()  # first: the PDF engine loads while MkDocs is imported
     from generator.validate import ProjectNotFound
 
     try:
+        printer = printsheet.prepare()  # first: the PDF engine loads while MkDocs is imported
         return build_one(args.path, args.site_dir, args.today, args.strict, printer)
     except ProjectNotFound as error:
         return _cannot_run(str(error))
+    except KeyboardInterrupt:  # before the build began (e.g. while MkDocs was imported)
+        print(f"Interrupted: nothing was built; {UNCHANGED}.", file=sys.stderr)
+        return ExitStatus.INTERRUPTED
 
 
 def build_one(

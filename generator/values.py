@@ -222,7 +222,11 @@ def _explain_short_number(text: str, region: str) -> None:
         return
 
     def short(r: str) -> bool:
-        return shortnumberinfo.is_valid_short_number_for_region(phonenumbers.parse(digits, r), r)
+        try:
+            number = phonenumbers.parse(digits, r)
+        except phonenumbers.NumberParseException:  # too short to be a number there ("3")
+            return False
+        return shortnumberinfo.is_valid_short_number_for_region(number, r)
 
     emergency_here = bool(region) and shortnumberinfo.is_emergency_number(digits, region)
     if emergency_here or not (region and short(region)):

@@ -239,3 +239,10 @@ def test_did_you_mean_and_describe() -> None:
     assert describe(4) == "the number `4`"
     assert describe([1]) == "a list"
     assert describe("x" * 80).endswith("…`")
+
+
+@pytest.mark.parametrize("digits", ["3", "0"])
+def test_a_number_too_short_for_any_country_is_a_bad_value(digits: str) -> None:
+    """Found by the property tests: libphonenumber refuses to parse "3" at all, in any region."""
+    with pytest.raises(BadValue, match="not a valid phone number"):
+        parse_phone(digits, "GB")
