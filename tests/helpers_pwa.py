@@ -105,6 +105,16 @@ class SiteServer:
             self.running = False
 
 
+def open_settled(page, url: str):
+    """Open `url` and wait until the page has loaded and the network has been quiet for 0.5 s.
+
+    Playwright's "networkidle" alone does not wait for the load event: on a busy machine the
+    parser can still be short of the end of the page when the network falls quiet."""
+    response = page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return response
+
+
 @contextmanager
 def serving(site_dir: Path, prefix: str = "/") -> Iterator[SiteServer]:
     server = SiteServer(site_dir, prefix)

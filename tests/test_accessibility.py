@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers_pwa import launch, serving
+from helpers_pwa import launch, open_settled, serving
 from helpers_site import PHONE, ROOT, example_site, load_plan, page_paths
 from playwright.sync_api import sync_playwright
 
@@ -46,7 +46,7 @@ def test_every_page_meets_wcag_21_aa(scheme: str) -> None:
         context = browser.new_context(**PHONE, color_scheme=scheme)
         page = context.new_page()
         for path in paths:
-            page.goto(server.url(path), wait_until="networkidle")
+            open_settled(page, server.url(path))
             expected = "slate" if scheme == "dark" else "default"
             assert page.get_attribute("body", "data-md-color-scheme") == expected, path
             page.evaluate(script.read_text(encoding="utf-8"))  # past the CSP, as a tester does

@@ -10,7 +10,7 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
-from helpers_pwa import other_origin, serving
+from helpers_pwa import open_settled, other_origin, serving
 from helpers_site import PHONE, ROOT, example_site, load_plan, page_paths
 
 from generator import csp
@@ -78,7 +78,7 @@ def test_chromium_blocks_a_remote_load_and_an_inline_script_added_after_the_buil
         page = context.new_page()
         console: list[str] = []
         page.on("console", lambda m: console.append(m.text))
-        page.goto(server.url(), wait_until="networkidle")
+        open_settled(page, server.url())
         assert page.evaluate("window.__injected") is None
         assert (
             page.evaluate(
@@ -87,6 +87,8 @@ def test_chromium_blocks_a_remote_load_and_an_inline_script_added_after_the_buil
             )
             == 0
         )
+        # The violation reports are queued as tasks: wait for both, then read them.
+        page.wait_for_function("window.__violations.length >= 2")
         violations = page.evaluate("window.__violations")
         context.close()
     assert requests == []
@@ -108,11 +110,11 @@ def test_every_page_works_under_its_policy(browser) -> None:
         page.on("console", lambda m: m.type in ("error", "warning") and console.append(m.text))
         found = {}
         for path in [*page_paths(ROOT, plan), "404.html", "print/", "no/such/page/"]:
-            page.goto(server.url(path), wait_until="networkidle")
+            open_settled(page, server.url(path))
             if violations := page.evaluate("window.__violations"):
                 found[path] = violations
         assert found == {}
-        page.goto(server.url(), wait_until="networkidle")
+        open_settled(page, server.url())
         page.evaluate("navigator.serviceWorker.ready")  # the worker registered and is active
         scheme = page.get_attribute("body", "data-md-color-scheme")
         page.click("form[data-md-component=palette] label:visible")

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers_pwa import other_origin, serving
+from helpers_pwa import open_settled, other_origin, serving
 from helpers_site import PHONE, ROOT, build
 
 from generator import independence, sanitize
@@ -329,10 +329,10 @@ def test_nothing_of_a_hostile_page_runs_or_leaves_the_site(browser, beacon_site:
         left: list[str] = []
         context.on("request", lambda r: r.url.startswith(site.url()) or left.append(r.url))
         page = context.new_page()
-        page.goto(site.url("beacons/"), wait_until="networkidle")
+        open_settled(page, site.url("beacons/"))
         page.hover("h1#heading")
         assert page.evaluate("[window.__pwned, document.baseURI]") == [None, site.url("beacons/")]
-        page.goto(site.url("refresh/"), wait_until="networkidle")
+        open_settled(page, site.url("refresh/"))
         page.wait_for_timeout(1500)  # a refresh after 0 s would have happened by now
         assert page.url == site.url("refresh/")
         context.close()

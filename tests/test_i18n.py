@@ -15,7 +15,7 @@ import pytest
 import yaml
 from babel import Locale
 from babel.dates import format_date
-from helpers_pwa import serving
+from helpers_pwa import open_settled, serving
 from helpers_site import OVERFLOW_JS, PHONE, ROOT, load_plan
 from test_accessibility import RUN_AXE, WCAG_TAGS, axe_script
 
@@ -257,7 +257,7 @@ def test_pages_in_the_browser(code: str, sites: dict[str, Path], browser) -> Non
     problems: dict[str, object] = {}
     with serving(sites[code]) as server:
         for path in BROWSER_PAGES:
-            page.goto(server.url(path), wait_until="networkidle")
+            open_settled(page, server.url(path))
             banner = page.inner_text("#rp-freshness")
             if english := [w for w in BANNER_ENGLISH if w in banner]:
                 problems[f"{path} banner"] = (banner, english)

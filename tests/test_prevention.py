@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from helpers_pwa import launch, serving
+from helpers_pwa import launch, open_settled, serving
 from helpers_site import OVERFLOW_JS, PHONE, ROOT, example_site
 from helpers_validate import BASE, Case, materialise, run_cli, validate_args
 from playwright.sync_api import sync_playwright
@@ -128,7 +128,7 @@ def test_the_prevention_page_in_chromium_fits_a_phone_and_every_link_resolves() 
     with serving(site, prefix) as server, sync_playwright() as playwright:
         browser = launch(playwright)
         page = browser.new_context(**PHONE).new_page()
-        page.goto(server.url("prevention/"), wait_until="networkidle")
+        open_settled(page, server.url("prevention/"))
         assert page.evaluate(OVERFLOW_JS) == []
         links = page.eval_on_selector_all(
             ".md-content a[href]", "els => els.map(e => e.getAttribute('href'))"

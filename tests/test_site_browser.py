@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import vobject
-from helpers_pwa import serving
+from helpers_pwa import open_settled, serving
 from helpers_site import (
     OVERFLOW_JS,
     PAYLOAD,
@@ -82,7 +82,7 @@ def test_every_page_loads_cleanly_and_fits_a_phone(phone, server, plan: Plan) ->
     assert len(paths) >= 7 + len(plan.scenarios) + len(plan.systems)
     problems = {}
     for path in paths:
-        response = page.goto(server.url(path), wait_until="networkidle")
+        response = open_settled(page, server.url(path))
         assert response is not None and response.ok, path
         found = page.evaluate(OVERFLOW_JS) + page.evaluate(SMALL_TARGETS_JS)
         if found:
@@ -334,7 +334,7 @@ def test_markup_in_every_text_field_shows_as_text(browser, hostile) -> None:
     shown_literally = 0
     with serving(site) as server:
         for path in page_paths(project, plan):
-            page.goto(server.url(path), wait_until="networkidle")
+            open_settled(page, server.url(path))
             injected = page.evaluate(
                 """() => [
                   ...document.querySelectorAll('img[src="x"], a[href^="javascript:"], em'),
