@@ -80,8 +80,8 @@ def wait_until(condition: Callable[[], object], timeout: float = 120) -> bool:
 
 
 def no_survivors(tag: str) -> list[int]:
-    """The processes of a stopped build still alive after 3 s (none: they end with it)."""
-    wait_until(lambda: not tagged(tag), timeout=3)
+    """The processes of a stopped build still alive after 10 s (none: they end with it)."""
+    wait_until(lambda: not tagged(tag), timeout=10)
     return tagged(tag)
 
 
