@@ -101,11 +101,17 @@ def language_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {code: out / code for code in LANGUAGES}
 
 
-def in_language(target: Path, code: str) -> Path:
-    """A copy of the example plan at `target` with `site.language: <code>`."""
+def example_copy(target: Path) -> Path:
+    """A copy of the example plan's files (plans/ and contacts/, no mkdocs.yml: the built-in
+    settings) at `target`, free to change."""
     for part in ("plans", "contacts"):
         shutil.copytree(ROOT / part, target / part)
-    plan = target / "plans" / "plan.yaml"
+    return target
+
+
+def in_language(target: Path, code: str) -> Path:
+    """A copy of the example plan at `target` with `site.language: <code>`."""
+    plan = example_copy(target) / "plans" / "plan.yaml"
     text = plan.read_text(encoding="utf-8")
     assert "\n  language: en-GB\n" in text
     plan.write_text(text.replace("\n  language: en-GB\n", f"\n  language: {code}\n"), encoding="utf-8")
@@ -128,8 +134,7 @@ def page_paths(project: Path, plan: Plan) -> list[str]:
 def hostile_copy(target: Path) -> Path:
     """A copy of the example plan with `PAYLOAD` appended to every text field. No scenario goes
     on the printed sheet: with longer text everywhere it would not fit on two pages."""
-    for part in ("plans", "contacts"):
-        shutil.copytree(ROOT / part, target / part)
+    example_copy(target)
     for file in [*target.joinpath("plans").rglob("*.yaml"), *target.joinpath("contacts").rglob("*.yaml")]:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         if file.parent.name == "scenarios":

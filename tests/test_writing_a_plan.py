@@ -17,17 +17,16 @@ import io
 import os
 import re
 import shlex
-import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
+from helpers_site import ROOT, example_copy
 from helpers_validate import Case, materialise
 
 from generator import cli
 
-ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "writing-a-plan.md"
 CHANGES = ROOT / "tests" / "corpus" / "guide.yaml"
 SECTION = re.compile(r"^### (11\.\d+)\. ", re.M)
@@ -100,12 +99,6 @@ def shortened(output: str, baseline: set[str], quoted: str) -> str:
             *others,
         ]
     return "".join(kept)
-
-
-def example_copy(target: Path) -> Path:
-    for part in ("plans", "contacts"):
-        shutil.copytree(ROOT / part, target / part)
-    return target
 
 
 def changes() -> list[tuple[str, int, Case]]:
