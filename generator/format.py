@@ -115,8 +115,13 @@ def ids(key: str, doc: str, refers_to: Ref) -> Field:
     return Field(key, doc, Value.LIST, items=Field("item", "", Value.TEXT, refers_to=refers_to))
 
 
-def required_text(key: str, doc: str, hint: str = "") -> Field:
-    return Field(key, doc, Value.TEXT, required=True, non_empty=True, hint=hint)
+def required_text(key: str, doc: str, hint: str = "", *, refers_to: Ref | None = None) -> Field:
+    return Field(key, doc, Value.TEXT, required=True, non_empty=True, refers_to=refers_to, hint=hint)
+
+
+def required_date(doc: str) -> Field:
+    """`date:`, the day something happened."""
+    return Field("date", doc, Value.DATE, required=True, hint=DATE_HINT)
 
 
 def days(key: str, doc: str, default: int) -> Field:
@@ -134,11 +139,21 @@ def days(key: str, doc: str, default: int) -> Field:
 NAME_HINT = "add `name:` with the name shown on the site"
 DO_HINT = "every step needs `do:`, saying what to do"
 DATE_HINT = "add `date:` with the day it happened, as YYYY-MM-DD"
+TITLE_HINT = "add `title:` with a short description, e.g. `title: The internet is down`"
+OWNER_HINT = "add `owner:` with a contact id or a role name"
 RESULTS = ("pass", "partial", "fail")
 EXERCISE_KINDS = ("tabletop", "drill", "real")
 PHONE_LABELS = ("mobile", "work", "home", "fax", "24x7", "other")
 CHANNELS = ("sms", "email", "phone", "other")
 PAPER_SIZES = ("A4", "Letter")
+RESULT = Field(
+    "result",
+    "how it went",
+    Value.TEXT,
+    required=True,
+    allowed=RESULTS,
+    hint="add `result:` with `pass`, `partial` or `fail`",
+)
 TEMPLATE_DOCS = {
     "initial": "the first message, sent when something goes wrong",
     "update": "the message sent while it lasts",
@@ -332,15 +347,8 @@ BACKUP = Field(
                 "one restore test",
                 Value.MAPPING,
                 fields=(
-                    Field("date", "the day of the test", Value.DATE, required=True, hint=DATE_HINT),
-                    Field(
-                        "result",
-                        "how it went",
-                        Value.TEXT,
-                        required=True,
-                        allowed=RESULTS,
-                        hint="add `result:` with `pass`, `partial` or `fail`",
-                    ),
+                    required_date("the day of the test"),
+                    RESULT,
                     text("by", "who tested it", refers_to=Ref.WHO),
                     Field("duration", "how long the restore took", Value.DURATION),
                     text("notes", "notes"),
@@ -369,15 +377,7 @@ SYSTEM = Kind(
                 high=4,
                 hint="add `tier:` 1 (restore first) to 4 (restore last)",
             ),
-            Field(
-                "owner",
-                "who looks after it",
-                Value.TEXT,
-                required=True,
-                non_empty=True,
-                refers_to=Ref.WHO,
-                hint="add `owner:` with a contact id or a role name",
-            ),
+            required_text("owner", "who looks after it", OWNER_HINT, refers_to=Ref.WHO),
             text(
                 "alternate",
                 "who takes over when the owner is away (recommended on tier 1)",
@@ -438,7 +438,7 @@ SCENARIO = Kind(
             required_text(
                 "title",
                 "what happened, as a reader would say it",
-                "add `title:` with a short description, e.g. `title: The internet is down`",
+                TITLE_HINT,
             ),
             text("summary", "how to recognise it"),
             ids("affects", "the systems it affects", Ref.SYSTEM),
@@ -469,7 +469,7 @@ SCENARIO = Kind(
                     "one exercise",
                     Value.MAPPING,
                     fields=(
-                        Field("date", "the day of the exercise", Value.DATE, required=True, hint=DATE_HINT),
+                        required_date("the day of the exercise"),
                         Field(
                             "kind",
                             "`tabletop`, `drill`, or `real` (it really happened)",
@@ -479,14 +479,7 @@ SCENARIO = Kind(
                             hint="add `kind:` with `tabletop`, `drill` or `real`",
                         ),
                         text("by", "who ran it", refers_to=Ref.WHO),
-                        Field(
-                            "result",
-                            "how it went",
-                            Value.TEXT,
-                            required=True,
-                            allowed=RESULTS,
-                            hint="add `result:` with `pass`, `partial` or `fail`",
-                        ),
+                        RESULT,
                         text("incident", "the incident it was (for `kind: real`)", refers_to=Ref.INCIDENT),
                         text("notes", "notes"),
                     ),
@@ -555,13 +548,8 @@ CONTACT = Kind(
             "one contact",
             Value.MAPPING,
             fields=(
-                Field(
-                    "id",
-                    "the contact's id",
-                    Value.TEXT,
-                    required=True,
-                    non_empty=True,
-                    hint="add `id:` with a short lowercase name, e.g. `id: tom`",
+                required_text(
+                    "id", "the contact's id", "add `id:` with a short lowercase name, e.g. `id: tom`"
                 ),
                 required_text("name", "the person's or company's name", NAME_HINT),
                 text("role", "what they do, e.g. Office IT lead"),
@@ -642,9 +630,9 @@ INCIDENT = Kind(
             required_text(
                 "title",
                 "what happened",
-                "add `title:` with a short description, e.g. `title: The internet is down`",
+                TITLE_HINT,
             ),
-            Field("date", "the day it happened", Value.DATE, required=True, hint=DATE_HINT),
+            required_date("the day it happened"),
             Field("detected", "when it was noticed", Value.DATETIME),
             Field("acknowledged", "when someone took charge", Value.DATETIME),
             Field("resolved", "when it was over", Value.DATETIME),
@@ -693,24 +681,13 @@ MAINTENANCE = Kind(
                     "one task",
                     Value.MAPPING,
                     fields=(
-                        Field(
+                        required_text(
                             "id",
                             "the task's id",
-                            Value.TEXT,
-                            required=True,
-                            non_empty=True,
-                            hint="add `id:` with a short lowercase name, e.g. `id: ups-battery-test`",
+                            "add `id:` with a short lowercase name, e.g. `id: ups-battery-test`",
                         ),
                         required_text("do", "what to do", DO_HINT),
-                        Field(
-                            "owner",
-                            "who does it",
-                            Value.TEXT,
-                            required=True,
-                            non_empty=True,
-                            refers_to=Ref.WHO,
-                            hint="add `owner:` with a contact id or a role name",
-                        ),
+                        required_text("owner", "who does it", OWNER_HINT, refers_to=Ref.WHO),
                         Field(
                             "every",
                             "how often it is done",

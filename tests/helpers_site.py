@@ -1,9 +1,11 @@
 """Helpers for the site's browser and accessibility tests: one build of the example plan per
-test session, a hostile copy of the plan, a phone-sized Chromium context and the page list."""
+test session, one build of it in every other language per test run, a hostile copy of the plan,
+a phone-sized Chromium context and the page list."""
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import functools
 import hashlib
 import os
@@ -13,9 +15,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 
-from generator import pages
+from generator import building, cli, i18n, pages
 from generator.model import Plan
 from generator.pages.paths import page_url
 from generator.validate import validate_project
@@ -69,6 +72,52 @@ def example_site() -> Path:
     return site
 
 
+LANGUAGES = [code for code in i18n.SUPPORTED if code != "en"]
+
+
+def language_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example plan built in each shipped language but English (which `example_site`
+    builds), all at once as a folder of client plans: language -> site folder, with the printed
+    sheet, and what its build printed (its warnings) in `<site>.log` beside it. Built once per
+    test run: the first test process to ask builds, the others (xdist workers share the parent
+    of their temporary folders) wait for it, then read the same sites."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    clients, out, done = shared / "languages", shared / "language-sites", shared / "language-sites.done"
+    with (shared / "language-sites.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(clients, ignore_errors=True)  # left by a process that failed
+            for code in LANGUAGES:
+                in_language(clients / code, code)
+            builds = building.build_many(
+                building.client_plans(clients), out, None, os.cpu_count() or 1, cli.build_client
+            )
+            for result in builds:
+                assert result.status == 0, result.output
+                (out / f"{result.name}.log").write_text(result.output, encoding="utf-8")
+            done.touch()
+    return {code: out / code for code in LANGUAGES}
+
+
+def example_copy(target: Path) -> Path:
+    """A copy of the example plan's files (plans/ and contacts/, no mkdocs.yml: the built-in
+    settings) at `target`, free to change."""
+    for part in ("plans", "contacts"):
+        shutil.copytree(ROOT / part, target / part)
+    return target
+
+
+def in_language(target: Path, code: str) -> Path:
+    """A copy of the example plan at `target` with `site.language: <code>`."""
+    plan = example_copy(target) / "plans" / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert "\n  language: en-GB\n" in text
+    plan.write_text(text.replace("\n  language: en-GB\n", f"\n  language: {code}\n"), encoding="utf-8")
+    return target
+
+
 def load_plan(project: Path) -> Plan:
     result = validate_project(project)
     assert result.plan is not None, [str(f) for f in result.errors]
@@ -85,8 +134,7 @@ def page_paths(project: Path, plan: Plan) -> list[str]:
 def hostile_copy(target: Path) -> Path:
     """A copy of the example plan with `PAYLOAD` appended to every text field. No scenario goes
     on the printed sheet: with longer text everywhere it would not fit on two pages."""
-    for part in ("plans", "contacts"):
-        shutil.copytree(ROOT / part, target / part)
+    example_copy(target)
     for file in [*target.joinpath("plans").rglob("*.yaml"), *target.joinpath("contacts").rglob("*.yaml")]:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         if file.parent.name == "scenarios":

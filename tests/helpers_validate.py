@@ -49,9 +49,9 @@ def load_cases() -> list[Case]:
         return [Case(**entry) for entry in yaml.safe_load(file)]
 
 
-def materialise(case: Case, target: Path) -> Path:
-    """Copy the base plan to `target` and apply the case's changes; returns `target`."""
-    shutil.copytree(BASE, target)
+def materialise(case: Case, target: Path, base: Path = BASE) -> Path:
+    """Copy the base plan (or another) to `target` and apply the case's changes; returns `target`."""
+    shutil.copytree(base, target)
     texts: dict[str, str] = {}
     for name, pairs in case.edit.items():
         text = texts.get(name) or (target / name).read_text(encoding="utf-8")

@@ -3,17 +3,15 @@ address is left out with a warning that names it."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from helpers_site import ROOT
+from helpers_site import example_copy
 
 
 def test_own_pages_are_published_and_clashes_are_named(tmp_path: Path) -> None:
-    for part in ("plans", "contacts"):
-        shutil.copytree(ROOT / part, tmp_path / part)
+    example_copy(tmp_path)
     own = tmp_path / "plans" / "pages"
     (own / "index.md").write_text("# My own start page\n", encoding="utf-8")
     (own / "floor-plan.md").write_text(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
 import yaml
-from helpers_site import ROOT, example_site
+from helpers_site import ROOT, example_copy, example_site
 
 from generator import ics
 from generator.model import Plan
@@ -30,13 +29,6 @@ def _events(plan: Plan) -> dict[str, icalendar.Event]:
     uids = [str(e["UID"]) for e in events]
     assert len(uids) == len(set(uids)), "UIDs must be unique"
     return {uid.split("@")[0]: event for uid, event in zip(uids, events, strict=True)}
-
-
-def _copy(tmp_path: Path) -> Path:
-    root = tmp_path / "plan"
-    for folder in ("plans", "contacts"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -128,25 +120,20 @@ def test_prevention_events_name_their_owner_and_what_to_do(example: Plan) -> Non
 
 
 def test_a_moved_exercise_or_task_changes_only_its_event(example: Plan, tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = example_copy(tmp_path / "plan")
     before = _events(_plan(root))
     tasks_file = root / "plans" / "maintenance.yaml"
     tasks = yaml.safe_load(tasks_file.read_text(encoding="utf-8"))
     moved = tasks["tasks"][0]
     moved["last"] = str(date.fromisoformat(str(moved["last"])) + timedelta(days=5))
     tasks_file.write_text(yaml.safe_dump(tasks, allow_unicode=True), encoding="utf-8")
-    after = _events(_plan(root))
-    assert after.keys() == before.keys()
-    changed = {key for key in before if before[key].to_ical() != after[key].to_ical()}
-    assert changed == {f"maintenance/{moved['id']}"}
-    key = f"maintenance/{moved['id']}"
-    assert after[key].decoded("DTSTART") == before[key].decoded("DTSTART") + timedelta(days=5)
+    _only_moved(before, _events(_plan(root)), f"maintenance/{moved['id']}", timedelta(days=5))
 
 
 def test_two_builds_give_the_same_uids_and_a_moved_date_changes_only_its_event(
     example: Plan, tmp_path: Path
 ) -> None:
-    root = _copy(tmp_path)
+    root = example_copy(tmp_path / "plan")
     assert _events(_plan(root)).keys() == _events(example).keys()
     before = _events(_plan(root))
     people = root / "contacts" / "people.yaml"
@@ -154,16 +141,20 @@ def test_two_builds_give_the_same_uids_and_a_moved_date_changes_only_its_event(
     moved = next(c for c in contacts if c.get("verified"))
     moved["verified"] = str(date.fromisoformat(str(moved["verified"])) + timedelta(days=3))
     people.write_text(yaml.safe_dump(contacts, allow_unicode=True), encoding="utf-8")
-    after = _events(_plan(root))
+    _only_moved(before, _events(_plan(root)), f"contact-check/{moved['id']}", timedelta(days=3))
+
+
+def _only_moved(
+    before: dict[str, icalendar.Event], after: dict[str, icalendar.Event], key: str, by: timedelta
+) -> None:
+    """The events are the same but `key`'s, which starts `by` later."""
     assert after.keys() == before.keys()
-    changed = {key for key in before if before[key].to_ical() != after[key].to_ical()}
-    assert changed == {f"contact-check/{moved['id']}"}
-    key = f"contact-check/{moved['id']}"
-    assert after[key].decoded("DTSTART") == before[key].decoded("DTSTART") + timedelta(days=3)
+    assert {k for k in before if before[k].to_ical() != after[k].to_ical()} == {key}
+    assert after[key].decoded("DTSTART") == before[key].decoded("DTSTART") + by
 
 
 def test_the_calendar_speaks_the_plan_language(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = example_copy(tmp_path / "plan")
     plan_file = root / "plans" / "plan.yaml"
     plan_file.write_text(
         plan_file.read_text(encoding="utf-8").replace("language: en-GB", "language: de"), encoding="utf-8"

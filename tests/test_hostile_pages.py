@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from helpers_pwa import open_settled, other_origin, serving
-from helpers_site import PHONE, ROOT, build
+from helpers_site import PHONE, build, example_copy
 
 from generator import independence, sanitize
 from generator.loader import shown_path
@@ -235,9 +234,7 @@ def test_a_normal_page_is_left_as_it_is() -> None:
 @pytest.fixture(scope="module")
 def hostile_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example plan with every hostile page of CASES added."""
-    project = tmp_path_factory.mktemp("hostile-pages")
-    for part in ("plans", "contacts"):
-        shutil.copytree(ROOT / part, project / part)
+    project = example_copy(tmp_path_factory.mktemp("hostile-pages"))
     for name, (text, _) in CASES.items():
         (project / "plans" / "pages" / f"{name}.md").write_text(text, encoding="utf-8")
     return project
@@ -306,9 +303,7 @@ def other_host():
 @pytest.fixture(scope="module")
 def beacon_site(tmp_path_factory: pytest.TempPathFactory, other_host) -> Path:
     other = other_host[0]
-    project = tmp_path_factory.mktemp("beacon-pages")
-    for part in ("plans", "contacts"):
-        shutil.copytree(ROOT / part, project / part)
+    project = example_copy(tmp_path_factory.mktemp("beacon-pages"))
     pages = project / "plans" / "pages"
     (pages / "beacons.md").write_text(BEACON_PAGE.format(other=other), encoding="utf-8")
     (pages / "refresh.md").write_text(REFRESH_PAGE.format(other=other), encoding="utf-8")

@@ -16,13 +16,12 @@ import yaml
 from babel import Locale
 from babel.dates import format_date
 from helpers_pwa import open_settled, serving
-from helpers_site import OVERFLOW_JS, PHONE, ROOT, load_plan
+from helpers_site import LANGUAGES, OVERFLOW_JS, PHONE, ROOT, language_sites, load_plan
 from test_accessibility import RUN_AXE, WCAG_TAGS, axe_script
 
-from generator import cli, i18n
+from generator import i18n
 from generator.i18n import Translator, UnsupportedLanguage, catalog, parse_language
 
-LANGUAGES = [code for code in i18n.SUPPORTED if code != "en"]
 FIELD = re.compile(r"\{(\w+)\}")
 BROWSER_PAGES = ["", "scenarios/internet-down/", "contacts/"]
 
@@ -97,19 +96,7 @@ def test_an_unsupported_language_lists_the_supported_ones(written: str, hint: st
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The example plan built in each shipped language but English (which the rest of the suite
-    builds), all at once: language -> site folder."""
-    clients = tmp_path_factory.mktemp("languages")
-    out = tmp_path_factory.mktemp("language-sites")
-    for code in LANGUAGES:
-        for part in ("plans", "contacts"):
-            shutil.copytree(ROOT / part, clients / code / part)
-        plan = clients / code / "plans" / "plan.yaml"
-        text = plan.read_text(encoding="utf-8")
-        assert "\n  language: en-GB\n" in text
-        plan.write_text(text.replace("\n  language: en-GB\n", f"\n  language: {code}\n"), encoding="utf-8")
-    assert cli.main(["build", str(clients), "--out", str(out)]) == 0
-    return {code: out / code for code in LANGUAGES}
+    return language_sites(tmp_path_factory)
 
 
 class _Text(HTMLParser):

@@ -20,8 +20,8 @@ from helpers_pwa import (
     serving,
     worker_version,
 )
-from helpers_site import ROOT
 from helpers_site import build as build_site
+from helpers_site import example_copy
 from playwright.sync_api import expect
 
 from generator.model import Plan
@@ -38,10 +38,7 @@ def build(project: Path, site_dir: Path) -> None:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the example plan (no mkdocs.yml: the built-in settings), free to change."""
-    folder = tmp_path_factory.mktemp("offline") / "project"
-    for part in ("plans", "contacts"):
-        shutil.copytree(ROOT / part, folder / part)
-    return folder
+    return example_copy(tmp_path_factory.mktemp("offline") / "project")
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from helpers_pwa import (
 from helpers_pwa import (
     PHONE_VIEWPORT as PHONE,
 )
-from helpers_site import ROOT
+from helpers_site import ROOT, example_site
 from helpers_site import build as build_site
 from PIL import Image, ImageChops
 
@@ -51,10 +51,8 @@ def plan() -> Plan:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site_dir = tmp_path_factory.mktemp("pwa") / "site"
-    build(ROOT, site_dir)
-    return site_dir
+def site() -> Path:
+    return example_site()
 
 
 def built_at(site_dir: Path) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -12,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from helpers_site import ROOT
+from helpers_site import example_copy
 
 
 def _free_port() -> int:
@@ -39,8 +38,7 @@ def _wait_for(predicate, seconds: float = 90) -> bool:
 
 
 def test_serve_rebuilds_when_a_yaml_file_changes(tmp_path: Path) -> None:
-    for part in ("plans", "contacts"):
-        shutil.copytree(ROOT / part, tmp_path / part)
+    example_copy(tmp_path)
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen(

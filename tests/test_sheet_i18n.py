@@ -5,30 +5,23 @@ words (German, Finnish) and right to left (Arabic), both papers at most two page
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from babel import Locale
 from babel.dates import format_date
 from helpers_sheet import page_count, pdf_text
-from helpers_site import ROOT, load_plan
+from helpers_site import LANGUAGES, ROOT, language_sites, load_plan
 from test_i18n import english_pieces, plan_strings
 
 from generator import i18n, printsheet
 from generator.model import Plan
 
-LANGUAGES = [code for code in i18n.SUPPORTED if code != "en"]
 BOTH_PAPERS = ("de", "fi", "ar")  # the longest words, and right to left
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 MARKS = re.compile(r"[\u064B-\u0652]")  # Arabic vowel marks: pdftotext moves them
-
-
-def in_language(plan: Plan, code: str) -> Plan:
-    return dataclasses.replace(plan, site=dataclasses.replace(plan.site, language=code))
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +30,22 @@ def plan() -> Plan:
 
 
 @pytest.fixture(scope="module")
-def sheets(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """language -> a folder with print/index.html and both PDFs, written by `printsheet.write`
-    (each language's two papers in processes of their own, the languages side by side)."""
-    out = tmp_path_factory.mktemp("sheets")
+def sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """language -> the example site in that language, with print/index.html and both PDFs (the
+    sites test_i18n.py reads)."""
+    return language_sites(tmp_path_factory)
 
-    def write(code: str) -> list[object]:
-        return printsheet.write(out / code, in_language(plan, code))
 
-    with ThreadPoolExecutor(4) as pool:
-        findings = dict(zip(LANGUAGES, pool.map(write, LANGUAGES), strict=True))
-    assert all(f == [] for f in findings.values()), findings
-    return {code: out / code for code in LANGUAGES}
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_sheet_leaves_nothing_out(code: str, plan: Plan, sheets: dict[str, Path]) -> None:
+    """Both papers hold every part of the sheet: the build did not warn that one leaves
+    anything out (the site's build prints that warning)."""
+    lost = printsheet.left_out_finding(plan, {"A4": printsheet.LeftOut(systems=1)})
+    assert lost is not None
+    warning = lost.message.split(" (")[0]
+    output = sheets[code].with_suffix(".log").read_text(encoding="utf-8")
+    assert "Built " in output
+    assert warning not in output
 
 
 def bare(text: str) -> str:

@@ -184,21 +184,24 @@ def test_structural_mutations_never_crash(project: Path, data: st.DataObject) ->
     damaged(project, file, dump(mutated))
 
 
+def drawn_place(project: Path, data: st.DataObject, label: str) -> tuple[Path, bytes, int]:
+    """A plan file, its bytes and a place in them (`label`), drawn."""
+    file = data.draw(st.sampled_from(plan_files(project)), label="file")
+    content = file.read_bytes()
+    return file, content, data.draw(st.integers(min_value=0, max_value=len(content)), label=label)
+
+
 @SETTINGS
 @given(data=st.data())
 def test_truncated_files_never_crash(project: Path, data: st.DataObject) -> None:
-    file = data.draw(st.sampled_from(plan_files(project)), label="file")
-    content = file.read_bytes()
-    cut = data.draw(st.integers(min_value=0, max_value=len(content)), label="cut")
+    file, content, cut = drawn_place(project, data, "cut")
     damaged(project, file, content[:cut])
 
 
 @SETTINGS
 @given(data=st.data())
 def test_inserted_bytes_and_text_never_crash(project: Path, data: st.DataObject) -> None:
-    file = data.draw(st.sampled_from(plan_files(project)), label="file")
-    content = file.read_bytes()
-    at = data.draw(st.integers(min_value=0, max_value=len(content)), label="at")
+    file, content, at = drawn_place(project, data, "at")
     insert = data.draw(
         st.one_of(
             st.binary(min_size=1, max_size=12),

@@ -7,6 +7,7 @@ import heapq
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from generator.loader import Path_
 from generator.model import (
     Action,
     Callback,
@@ -146,51 +147,35 @@ def _cycles(stuck: list[System], read: dict[str, ReadSystem]) -> list[Finding]:
 
 
 def _with_restore_status(read: ReadSystem, system: System, values: Values, findings: list[Finding]) -> System:
-    """The system with its restore status: none derived when a restore test could not be read
-    (reported), or when the review policy is not known."""
-    review = values.settings.review if values.settings else None
-    last = system.backup.last_test if system.backup else None
+    """The system with its restore status (and the warning it brings): none derived when a
+    restore test could not be read (reported); `stale` and `tested` only when the review policy
+    is known."""
     if not read.restore_tests_read:
         return system
     if system.backup is None:
         return replace(system, restore_status=RestoreStatus.NO_BACKUP)
+    review = values.settings.review if values.settings else None
+    last = system.backup.last_test
+    where: Path_
+    tests = ("backup", "restore_tests")
     if last is None:
-        findings.append(
-            read.doc.finding(
-                ("backup",),
-                f"the backup of `{system.id}` has never been restored in a test",
-                "restore it to a spare machine once and record it under `restore_tests:`",
-                code="restore-never",
-                severity=WARNING,
-            )
-        )
-        return replace(system, restore_status=RestoreStatus.NEVER)
-    if last.result != "pass":
-        findings.append(
-            read.doc.finding(
-                ("backup", "restore_tests"),
-                f"the last restore test of `{system.id}` ({last.date}) was `{last.result}`",
-                "fix the backup and test the restore again",
-                code="restore-failed",
-                severity=WARNING,
-            )
-        )
-        return replace(system, restore_status=RestoreStatus.FAILED)
-    if review is None:
+        status, where, code = RestoreStatus.NEVER, ("backup",), "restore-never"
+        message = f"the backup of `{system.id}` has never been restored in a test"
+        hint = "restore it to a spare machine once and record it under `restore_tests:`"
+    elif last.result != "pass":
+        status, where, code = RestoreStatus.FAILED, tests, "restore-failed"
+        message = f"the last restore test of `{system.id}` ({last.date}) was `{last.result}`"
+        hint = "fix the backup and test the restore again"
+    elif review is None:
         return system
-    every = review.restore_test_every_days
-    if (values.today - last.date).days > every:
-        findings.append(
-            read.doc.finding(
-                ("backup", "restore_tests"),
-                f"the last restore test of `{system.id}` was on {last.date}, more than {every} days ago",
-                "test a restore again and record it",
-                code="restore-stale",
-                severity=WARNING,
-            )
-        )
-        return replace(system, restore_status=RestoreStatus.STALE)
-    return replace(system, restore_status=RestoreStatus.TESTED)
+    elif (values.today - last.date).days > (every := review.restore_test_every_days):
+        status, where, code = RestoreStatus.STALE, tests, "restore-stale"
+        message = f"the last restore test of `{system.id}` was on {last.date}, more than {every} days ago"
+        hint = "test a restore again and record it"
+    else:
+        return replace(system, restore_status=RestoreStatus.TESTED)
+    findings.append(read.doc.finding(where, message, hint, code=code, severity=WARNING))
+    return replace(system, restore_status=status)
 
 
 def _with_staleness(read: ReadContact, values: Values, findings: list[Finding]) -> Contact:
