@@ -740,36 +740,39 @@ def overflowing(document: Any) -> set[str]:
     WeasyPrint's public API gives the boxes of elements with an id, not of the text inside a
     cell, so this reads each page's layout tree (`Page._page_box`; the version is pinned in
     pyproject.toml and the boxes it relies on are checked by tests/test_sheet_fit.py)."""
-    from weasyprint.formatting_structure import boxes
-
     found: set[str] = set()
     for page in document.pages:
         root = page._page_box
         floats = _Floats([b for b in root.descendants() if b.is_floated()])
-        limit = (root.content_box_x(), root.content_box_x() + root.width)
-
-        def visit(box: Any, limit: tuple[float, float], owner: str, within: tuple[Any, ...]) -> None:
-            owner = box.style["anchor"] or owner
-            if str(box.element_tag).endswith("::marker") or isinstance(box, boxes.MarginBox):
-                return  # list numbers stand before their item; the page number below the page
-            if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
-                x1, y1 = box.position_x, box.position_y
-                x2, y2 = x1 + box.margin_width(), y1 + box.margin_height()
-                outside = x1 < limit[0] - TOLERANCE_PX or x2 > limit[1] + TOLERANCE_PX
-                if outside or floats.hit((x1, y1, x2, y2), within):
-                    found.add(owner)
-                return
-            if isinstance(box, boxes.BlockContainerBox):
-                left = box.content_box_x()
-                limit = (max(limit[0], left), min(limit[1], left + box.width))
-            if box.is_floated():
-                within = (*within, box)
-            for child in box.all_children():
-                visit(child, limit, owner, within)
-
+        left = root.content_box_x()
         for child in root.all_children():
-            visit(child, limit, "", ())
+            _visit(child, (left, left + root.width), "", (), floats, found)
     return found
+
+
+def _visit(
+    box: Any, limit: tuple[float, float], owner: str, own: tuple[Any, ...], floats: _Floats, found: set[str]
+) -> None:
+    """Add to `found` the owner of every piece of text or code in `box` that sticks out of
+    `limit` (the narrowest of its blocks' content boxes) or into a float but its own."""
+    from weasyprint.formatting_structure import boxes
+
+    owner = box.style["anchor"] or owner
+    if str(box.element_tag).endswith("::marker") or isinstance(box, boxes.MarginBox):
+        return  # list numbers stand before their item; the page number below the page
+    if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+        x1, y1 = box.position_x, box.position_y
+        x2, y2 = x1 + box.margin_width(), y1 + box.margin_height()
+        if x1 < limit[0] - TOLERANCE_PX or x2 > limit[1] + TOLERANCE_PX or floats.hit((x1, y1, x2, y2), own):
+            found.add(owner)
+        return
+    if isinstance(box, boxes.BlockContainerBox):
+        left = box.content_box_x()
+        limit = (max(limit[0], left), min(limit[1], left + box.width))
+    if box.is_floated():
+        own = (*own, box)
+    for child in box.all_children():
+        _visit(child, limit, owner, own, floats, found)
 
 
 class _Floats:
