@@ -12,6 +12,7 @@ must-print part that cannot fit is an error.
 
 from __future__ import annotations
 
+import bisect
 import math
 import multiprocessing
 import os
@@ -25,6 +26,7 @@ from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import jinja2
 from markupsafe import Markup, escape
@@ -300,7 +302,8 @@ def _template(shown: Sheet, paper: str, **values: Any) -> str:
 
 @dataclass
 class PhoneLine:
-    number: str  # international format, with any extension
+    number: str  # international format
+    ext: str = ""  # "ext. 2" in the plan's language: printed apart, so a line may break before it
     label: str = ""
 
 
@@ -316,7 +319,8 @@ class PersonRow:
 @dataclass
 class CallTarget:
     name: str
-    number: str  # "" when the contact has no phone (then the email is shown)
+    phone: PhoneLine | None  # None when the contact has no phone (then the email is shown)
+    email: str = ""
 
 
 @dataclass
@@ -406,7 +410,7 @@ def sheet(plan: Plan, unlock_url: str = "") -> Sheet:
         scope=plan.first_hour.scope,
         provider_call=plan.first_hour.provider_call,
         expect=plan.first_hour.expect,
-        scenarios=[_scenario_block(plan, s) for s in scenarios[: len(must) + CAPS["scenarios"]]],
+        scenarios=[_scenario_block(plan, s, t) for s in scenarios[: len(must) + CAPS["scenarios"]]],
         must_scenarios=len(must),
         scenario_ids=[s.id for s in scenarios],
         vendors=[_vendor_row(plan, v, t) for v in vendors[: CAPS["vendors"]]],
@@ -441,8 +445,10 @@ def _papers_first(configured: str) -> list[str]:
 
 
 def scenario_url(plan: Plan, scenario_id: str) -> str:
-    base = plan.site.url if plan.site.url.endswith("/") else plan.site.url + "/"
-    return f"{base}scenarios/{scenario_id}/"
+    """The scenario's page on the live plan (the address its code on the sheet opens)."""
+    from generator.pages.paths import page_url, scenario_page  # here: generator.pages imports this module
+
+    return urljoin(plan.site.url.rstrip("/") + "/", page_url(scenario_page(scenario_id)))
 
 
 def best_phone(contact: Contact) -> Phone | None:
@@ -480,7 +486,7 @@ def _call_qrs(plan: Plan, t: Translator) -> list[dict[str, Any]]:
                 "svg": qr.svg(phone.tel_uri, label=t.plain("sheet.scan_to_call", who=who)),
                 "who": who,
                 "what": contact.name,
-                "number": phone.display_full,
+                "phone": _phone_line(phone, t),
             }
         )
     if fault := provider_fault_line(plan):
@@ -491,7 +497,7 @@ def _call_qrs(plan: Plan, t: Translator) -> list[dict[str, Any]]:
                 "svg": qr.svg(phone.tel_uri, label=t.plain("sheet.scan_to_call", who=vendor.name)),
                 "who": vendor.name,
                 "what": t.plain(f"sheet.{line}", system=system_name),
-                "number": phone.display_full,
+                "phone": _phone_line(phone, t),
             }
         )
     return codes
@@ -507,8 +513,9 @@ def _role_name(plan: Plan, who: str) -> str:
 def _phones(contact: Contact, t: Translator) -> list[PhoneLine]:
     """The contact's numbers, each with its label in the plan's language (none for "other")."""
     return [
-        PhoneLine(
-            p.display_full,
+        _phone_line(
+            p,
+            t,
             ""
             if p.label == "other"
             else t.plain(f"phone.{p.label}")
@@ -517,6 +524,11 @@ def _phones(contact: Contact, t: Translator) -> list[PhoneLine]:
         )
         for p in contact.phones
     ]
+
+
+def _phone_line(phone: Phone, t: Translator, label: str = "") -> PhoneLine:
+    ext = t.plain("common.ext", ext=phone.ext) if phone.ext else ""
+    return PhoneLine(phone.display, ext, label)
 
 
 def _name(plan: Plan, who: str) -> str:
@@ -551,20 +563,20 @@ def _role_holders(plan: Plan, t: Translator) -> list[PersonRow]:
     return [_person_row(plan.contacts[c], ", ".join(r), t) for c, r in roles.items() if c in plan.contacts]
 
 
-def _call_target(plan: Plan, who: str) -> CallTarget | None:
+def _call_target(plan: Plan, who: str, t: Translator) -> CallTarget | None:
     contact = plan.person(who) if who else None
     if contact is None:
         return None
     phone = best_phone(contact)
-    return CallTarget(contact.name, phone.display_full if phone else contact.email)
+    return CallTarget(contact.name, _phone_line(phone, t) if phone else None, contact.email)
 
 
-def _scenario_block(plan: Plan, scenario: Scenario) -> ScenarioBlock:
+def _scenario_block(plan: Plan, scenario: Scenario, t: Translator) -> ScenarioBlock:
     def line(step: Step) -> StepLine:
         return StepLine(
             do=step.do,
             who=_who(plan, step.who),
-            call=_call_target(plan, step.call),
+            call=_call_target(plan, step.call, t),
             expect=step.expect,
             if_not=step.if_not,
         )
@@ -607,7 +619,7 @@ def _vendor_row(plan: Plan, vendor: Contact, t: Translator) -> dict[str, Any]:
         "email": vendor.email,
         "account": vendor.account,
         "sla": promises,
-        "escalation": [target for e in vendor.escalation if (target := _call_target(plan, e))],
+        "escalation": [target for e in vendor.escalation if (target := _call_target(plan, e, t))],
         "check": _contact_check(vendor, t),
     }
 
@@ -704,16 +716,85 @@ class ContentBox:
         return MAX_PAGES * (self.bottom - self.top) * (1 - SLACK)
 
     def holds(self, document: Any) -> bool:
-        """Whether a rendered sheet is at most two pages and every measured box (each part and
-        each item, by its `id`) lies within the printable area: nothing off the side, nothing
-        cut at the foot of a page."""
+        """Whether a rendered sheet is at most two pages, every measured box (each part and
+        each item, by its `id`) lies within the printable area (nothing off the side, nothing
+        cut at the foot of a page) and no text or code sticks out of its cell or column."""
         if len(document.pages) > MAX_PAGES:
             return False
-        return all(self._inside(rect) for page in document.pages for rect in page.anchors.values())
+        inside = all(self._inside(rect) for page in document.pages for rect in page.anchors.values())
+        return inside and not overflowing(document)
 
     def _inside(self, rect: tuple[float, ...]) -> bool:
         x1, y1, x2, y2 = rect  # WeasyPrint >= 63: anchors are boxes (x1, y1, x2, y2)
         return x1 >= self.left - 1 and x2 <= self.right + 1 and y2 <= self.bottom + 1
+
+
+TOLERANCE_PX = 0.5  # rounding in WeasyPrint's layout
+
+
+def overflowing(document: Any) -> set[str]:
+    """The ids of the measured boxes (parts and items, "L1-vendors-3") that hold a piece of text
+    or a code sticking out of its cell, its column or the page, or into a code beside it (a
+    number that cannot wrap, in a column too narrow for it); "" for one outside them all.
+
+    WeasyPrint's public API gives the boxes of elements with an id, not of the text inside a
+    cell, so this reads each page's layout tree (`Page._page_box`; the version is pinned in
+    pyproject.toml and the boxes it relies on are checked by tests/test_sheet_fit.py)."""
+    found: set[str] = set()
+    for page in document.pages:
+        root = page._page_box
+        floats = _Floats([b for b in root.descendants() if b.is_floated()])
+        left = root.content_box_x()
+        for child in root.all_children():
+            _visit(child, (left, left + root.width), "", (), floats, found)
+    return found
+
+
+def _visit(
+    box: Any, limit: tuple[float, float], owner: str, own: tuple[Any, ...], floats: _Floats, found: set[str]
+) -> None:
+    """Add to `found` the owner of every piece of text or code in `box` that sticks out of
+    `limit` (the narrowest of its blocks' content boxes) or into a float but its own."""
+    from weasyprint.formatting_structure import boxes
+
+    owner = box.style["anchor"] or owner
+    if str(box.element_tag).endswith("::marker") or isinstance(box, boxes.MarginBox):
+        return  # list numbers stand before their item; the page number below the page
+    if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+        x1, y1 = box.position_x, box.position_y
+        x2, y2 = x1 + box.margin_width(), y1 + box.margin_height()
+        if x1 < limit[0] - TOLERANCE_PX or x2 > limit[1] + TOLERANCE_PX or floats.hit((x1, y1, x2, y2), own):
+            found.add(owner)
+        return
+    if isinstance(box, boxes.BlockContainerBox):
+        left = box.content_box_x()
+        limit = (max(limit[0], left), min(limit[1], left + box.width))
+    if box.is_floated():
+        own = (*own, box)
+    for child in box.all_children():
+        _visit(child, limit, owner, own, floats, found)
+
+
+class _Floats:
+    """The floated boxes of a page (the scenarios' codes), found by height."""
+
+    def __init__(self, floats: list[Any]) -> None:
+        rects = [(f.border_box_y(), f.border_box_x(), f) for f in floats]
+        rects.sort(key=lambda r: r[0])
+        self.tops = [top for top, _, _ in rects]
+        self.rects = [(x, top, x + f.border_width(), top + f.border_height(), f) for top, x, f in rects]
+        self.tallest = max((f.border_height() for f in floats), default=0.0)
+
+    def hit(self, rect: tuple[float, float, float, float], own: tuple[Any, ...]) -> bool:
+        """Whether `rect` overlaps a float other than `own` by more than the tolerance."""
+        x1, y1, x2, y2 = rect
+        t = TOLERANCE_PX
+        first = bisect.bisect_left(self.tops, y1 - self.tallest)
+        last = bisect.bisect_right(self.tops, y2)
+        return any(
+            x1 < right - t and x2 > left + t and y1 < bottom - t and y2 > top + t and f not in own
+            for left, top, right, bottom, f in self.rects[first:last]
+        )
 
 
 @dataclass
@@ -746,6 +827,7 @@ class Sizes:
         anchors: dict[str, tuple[float, ...]] = {}
         for page in document.pages:  # one page, unless a plan is immense
             anchors = {**page.anchors, **anchors}
+        wide = {"-".join(owner.split("-")[:2]) for owner in overflowing(document)}
         parts = {}
         for level in LEVELS:
             for part in PARTS:
@@ -760,7 +842,8 @@ class Sizes:
                     top=rect[1],
                     bottom=rect[3],
                     item_bottoms=[i[3] for i in items],
-                    overflows=any(b[0] < box.left - 1 or b[2] > box.right + 1 for b in boxes),
+                    overflows=f"L{level}-{part}" in wide
+                    or any(b[0] < box.left - 1 or b[2] > box.right + 1 for b in boxes),
                 )
         return cls(parts)
 

@@ -7,10 +7,13 @@ very long steps and addresses, 100 and 1,000 systems, or more on paper than two 
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,8 @@ import yaml
 from pypdf import PdfReader
 
 from benchmarks.plangen import TODAY, write_plan
+from generator import i18n, printsheet
+from generator.model import Plan
 
 LONG_URL = "https://docs.example.org/" + "recovery-procedure-for-the-accounting-server-" * 4 + "x"
 LONG_WORD = "Telefonnummerverifiseringsprosedyrebeskrivelsesdokumentasjonsarkivet" * 2
@@ -174,6 +179,32 @@ def must_overflow(root: Path) -> None:
         _edit(file, lambda d: d.update(steps=[dict(step) for _ in range(30)], on_paper=True))
 
 
+LONG_EXT = "4477889900"  # digits only, as the validator asks; never wrapped
+LONG_ACCOUNT = "CUSTOMER-REFERENCE-" + "7" * 40
+LONG_EMAIL = "escalations.after-hours.duty-manager@a-vendor-with-a-very-long-domain-name.example"
+
+
+def long_vendor(root: Path) -> None:
+    """The first key vendor with a very long extension, a second number abroad, a long account
+    without a space, and escalation to a vendor with a long extension and to a desk with only a
+    long email address."""
+    write_plan(root, 10)
+
+    def change(vendors: list[dict[str, Any]]) -> None:
+        vendors[0].update(
+            phones=[
+                {"number": "020 7946 0000", "ext": LONG_EXT, "label": "24x7"},
+                {"number": "+61 2 9374 4000", "ext": "4321", "label": "work"},
+            ],
+            account=LONG_ACCOUNT,
+            escalation=["vendor-1", "escalation-desk"],
+        )
+        vendors[1]["phones"][0]["ext"] = LONG_EXT[:6]
+        vendors.append({"id": "escalation-desk", "name": "Escalation desk", "email": LONG_EMAIL})
+
+    _edit(root / "contacts" / "vendors.yaml", change)
+
+
 SHAPES: dict[str, Callable[[Path], None]] = {
     "minimal": minimal,
     "no-on-paper": no_on_paper,
@@ -185,6 +216,7 @@ SHAPES: dict[str, Callable[[Path], None]] = {
     "100-systems": hundred,
     "1000-systems": thousand,
     "must-overflow": must_overflow,
+    "long-vendor": long_vendor,
 }
 
 
@@ -207,23 +239,110 @@ def pdf_text(pdf: Path, *options: str) -> str:
 
 def decode_qr_codes(pdf: Path, workdir: Path) -> list[str]:
     """Every QR payload on every page, rendered at 150 dpi as a desk printer would."""
+    return [code for page in codes_by_page(pdf, workdir) for code in page]
+
+
+def codes_by_page(pdf: Path, workdir: Path) -> list[list[str]]:
+    """The QR payloads of each page, rendered at 150 dpi as a desk printer would."""
     for tool in ("pdftoppm", "zbarimg"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (apt-get install poppler-utils zbar-tools)")
     prefix = workdir / pdf.stem
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(prefix)], check=True)
-    images = sorted(str(p) for p in workdir.glob(f"{pdf.stem}*.png"))
-    done = subprocess.run(["zbarimg", "--raw", "-q", *images], capture_output=True, text=True)
-    return [line for line in done.stdout.splitlines() if line]
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "--", str(pdf), str(prefix)], check=True)
+    images = sorted(workdir.glob(f"{pdf.stem}*.png"))
+    pages = []
+    for image in images:
+        done = subprocess.run(["zbarimg", "--raw", "-q", "--", str(image)], capture_output=True, text=True)
+        pages.append([line for line in done.stdout.splitlines() if line])
+    return pages
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x1: float  # PDF points from the page's top-left corner
+    y1: float
+    x2: float
+    y2: float
+
+
+def words_by_page(pdf: Path) -> list[list[Word]]:
+    """Every word of each page with its box, in the order drawn (pdftotext -bbox)."""
+    done = subprocess.run(
+        ["pdftotext", "-bbox", "--", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    pages = []
+    for page in re.findall(r"<page [^>]*>(.*?)</page>", done.stdout, re.DOTALL):
+        words = re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page
+        )
+        pages.append(
+            [Word(html.unescape(w), float(a), float(b), float(c), float(d)) for a, b, c, d, w in words]
+        )
+    return pages
+
+
+def captions_without_codes(plan: Plan, codes: list[list[str]], words: list[list[Word]]) -> list[str]:
+    """What is wrong with the scenarios' codes, page by page (`codes` and `words` of each page):
+    a page with more or fewer captions ("Scan: this scenario...") than scenario codes, or a code
+    whose scenario's title is not on its page. A scenario split over two pages must keep its code
+    with its caption."""
+    t = i18n.translator(plan.site.language)
+    caption = f"{t.plain('sheet.scan')} {t.plain('sheet.scan_scenario').split()[0]}"
+    titles = {printsheet.scenario_url(plan, s.id): s.title for s in plan.scenarios}
+    wrong = []
+    for n, (page_codes, page_words) in enumerate(zip(codes, words, strict=True), 1):
+        text = " ".join(w.text for w in page_words)
+        scenario_codes = [code for code in page_codes if code in titles]
+        captions = text.count(caption)
+        if captions != len(scenario_codes):
+            wrong.append(f"page {n}: {captions} captions, {len(scenario_codes)} codes")
+        wrong += [
+            f"page {n}: {code} beside another title" for code in scenario_codes if titles[code] not in text
+        ]
+    return wrong
+
+
+def in_the_side_margins(words: list[Word], paper: str) -> list[str]:
+    """The words drawn in a page's side margins, outside the printable area."""
+    _, right, _, left = printsheet.MARGIN_MM
+    width = printsheet.PAGE_MM[paper][0]
+    mm = 25.4 / 72  # in a PDF point
+    return [w.text for w in words if w.x1 * mm < left - 0.2 or w.x2 * mm > width - right + 0.2]
+
+
+def overlapping(words: list[Word], tolerance: float = 0.3) -> list[tuple[str, str]]:
+    """Pairs of words drawn over each other (each word's box taken without the top and bottom
+    quarters of its line: a font's ascent and descent may touch the next line)."""
+    bands = sorted(
+        ((w.y1 + (w.y2 - w.y1) / 4, w.y2 - (w.y2 - w.y1) / 4, w) for w in words), key=lambda b: b[0]
+    )
+    found = []
+    for i, (_, bottom, word) in enumerate(bands):
+        for top, _, other in bands[i + 1 :]:
+            if top >= bottom:
+                break
+            if word.x1 < other.x2 - tolerance and other.x1 < word.x2 - tolerance:
+                found.append((word.text, other.text))
+    return found
 
 
 __all__ = [
+    "LONG_ACCOUNT",
+    "LONG_EMAIL",
+    "LONG_EXT",
     "LONG_URL",
     "LONG_WORD",
     "SHAPES",
     "TODAY",
+    "Word",
+    "captions_without_codes",
+    "codes_by_page",
     "decode_qr_codes",
+    "in_the_side_margins",
+    "overlapping",
     "page_count",
     "pdf_text",
+    "words_by_page",
     "write_shape",
 ]

@@ -16,7 +16,16 @@ import pytest
 import yaml
 from helpers_pages import XSS, sample_plan
 from helpers_pwa import serving
-from helpers_sheet import decode_qr_codes, page_count, pdf_text
+from helpers_sheet import (
+    captions_without_codes,
+    codes_by_page,
+    decode_qr_codes,
+    in_the_side_margins,
+    overlapping,
+    page_count,
+    pdf_text,
+    words_by_page,
+)
 from helpers_site import ROOT, build, example_site, load_plan, snapshot
 from pypdf import PdfReader
 
@@ -150,6 +159,25 @@ def test_every_qr_code_decodes_to_its_target(example: tuple[Path, Plan], tmp_pat
     assert len(expected) >= 4  # live plan, a scenario, the incident lead, the provider
     for paper in ("A4", "Letter"):
         assert sorted(decode_qr_codes(site / f"recovery-plan-{paper}.pdf", tmp_path)) == expected
+
+
+def test_every_scenario_code_is_beside_its_caption(example: tuple[Path, Plan], tmp_path: Path) -> None:
+    """A scenario split over the two pages keeps its code with its caption and title."""
+    site, plan = example
+    for paper in ("A4", "Letter"):
+        pdf = site / printsheet.pdf_name(paper)
+        codes = codes_by_page(pdf, tmp_path)
+        assert captions_without_codes(plan, codes, words_by_page(pdf)) == [], paper
+
+
+def test_no_word_runs_into_another_or_off_the_printable_area(example: tuple[Path, Plan]) -> None:
+    """Read from the PDF: no two words drawn over each other (a number run into the next
+    column) and none in the side margins (a number run off the table)."""
+    site, _ = example
+    for paper in ("A4", "Letter"):
+        for n, words in enumerate(words_by_page(site / printsheet.pdf_name(paper)), 1):
+            assert overlapping(words) == [], (paper, n)
+            assert in_the_side_margins(words, paper) == [], (paper, n)
 
 
 @pytest.fixture(scope="module")

@@ -14,17 +14,25 @@ from pathlib import Path
 
 import pytest
 from helpers_sheet import (
+    LONG_ACCOUNT,
+    LONG_EMAIL,
+    LONG_EXT,
     LONG_URL,
     LONG_WORD,
     SHAPES,
     TODAY,
-    decode_qr_codes,
+    Word,
+    captions_without_codes,
+    codes_by_page,
+    in_the_side_margins,
+    overlapping,
     page_count,
     pdf_text,
+    words_by_page,
     write_shape,
 )
 
-from generator import printsheet
+from generator import i18n, printsheet
 from generator.model import Finding, Plan, Severity
 from generator.validate import validate_project
 
@@ -38,7 +46,13 @@ class Printed:
     site: Path
     findings: list[Finding]
     text: dict[str, str]  # paper -> the PDF's text, whitespace collapsed
-    codes: dict[str, list[str]]  # paper -> decoded QR payloads
+    pages: dict[str, list[list[str]]]  # paper -> the decoded QR payloads of each page
+    words: dict[str, list[list[Word]]]  # paper -> the words of each page, with their boxes
+
+    @property
+    def codes(self) -> dict[str, list[str]]:
+        """paper -> every decoded QR payload"""
+        return {paper: [code for page in pages for code in page] for paper, pages in self.pages.items()}
 
 
 _printed: dict[str, Printed] = {}
@@ -56,14 +70,14 @@ def printed(tmp_path_factory: pytest.TempPathFactory):
             site = root / "site"
             site.mkdir()
             findings = printsheet.write(site, validation.plan)
-            text, codes = {}, {}
+            text, pages, words = {}, {}, {}
             for paper in PAPERS:
                 pdf = site / printsheet.pdf_name(paper)
                 if pdf.is_file():
                     text[paper] = " ".join(pdf_text(pdf).split())
-                    work = tmp_path_factory.mktemp(f"{shape}-{paper}-png")
-                    codes[paper] = decode_qr_codes(pdf, work)
-            _printed[shape] = Printed(validation.plan, site, findings, text, codes)
+                    pages[paper] = codes_by_page(pdf, tmp_path_factory.mktemp(f"{shape}-{paper}-png"))
+                    words[paper] = words_by_page(pdf)
+            _printed[shape] = Printed(validation.plan, site, findings, text, pages, words)
         return _printed[shape]
 
     return get
@@ -181,6 +195,68 @@ def test_must_print_overflow_is_one_error_naming_what_to_shorten(printed) -> Non
     assert error.path.endswith(".yaml") and "plans/scenarios/" in error.path
     assert "on_paper: true" in error.hint
     assert not list(result.site.iterdir())  # nothing written
+
+
+@pytest.mark.parametrize("shape", FITTING)
+def test_no_word_runs_into_another_or_off_the_printable_area(shape: str, printed) -> None:
+    """Read from the PDF (pdftotext -bbox): no two words drawn over each other (a number run
+    into the next column) and none in the side margins (a number run off the table)."""
+    result = printed(shape)
+    for paper, pages in result.words.items():
+        for n, words in enumerate(pages, 1):
+            assert overlapping(words) == [], (paper, n)
+            assert in_the_side_margins(words, paper) == [], (paper, n)
+
+
+@pytest.mark.parametrize("shape", FITTING)
+def test_every_scenario_code_is_on_the_page_of_its_caption_and_title(shape: str, printed) -> None:
+    result = printed(shape)
+    for paper, pages in result.pages.items():
+        assert captions_without_codes(result.plan, pages, result.words[paper]) == [], paper
+
+
+def test_a_vendors_long_details_are_printed_whole_within_their_columns(printed) -> None:
+    """A long extension, a second number abroad, a long account and escalation to a long email:
+    all printed, and in the vendor table every word ends before the next column begins."""
+    result = printed("long-vendor")
+    plan = result.plan
+    t = i18n.translator(plan.site.language)
+    headings = [t.plain(f"sheet.col_{key}") for key in ("vendor", "phone", "account", "promises", "escalate")]
+    below = [t.plain("sheet.recovery_order"), t.plain("sheet.other_contacts"), t.plain("sheet.footer")]
+    below += [t.plain("sheet.what_to_tell", name="x"), t.plain("sheet.what_to_tell_clients")]
+    next_part = {text.split()[0].upper() for text in below} | {text.split()[0] for text in below}
+    for paper in PAPERS:
+        assert page_count(result.site / printsheet.pdf_name(paper)) == 2, paper
+        joined = "".join(pdf_text(result.site / printsheet.pdf_name(paper), "-raw").split())
+        for whole in (f"ext.{LONG_EXT}", LONG_ACCOUNT, LONG_EMAIL, "+61293744000ext.4321"):
+            assert whole in joined, (paper, whole)
+        tables = 0
+        for words in result.words[paper]:
+            columns = vendor_columns(words, headings)
+            if columns is None:
+                continue
+            tables += 1
+            top, starts = columns
+            bottom = next(
+                (w.y1 for w in words if w.y1 > top and w.text in next_part and w.x1 <= starts[0] + 1), 1e9
+            )
+            for word in words:
+                if top < word.y1 < bottom:
+                    column = max(i for i, x in enumerate(starts) if x <= word.x1 + 0.5)
+                    if column + 1 < len(starts):
+                        assert word.x2 <= starts[column + 1], (paper, word.text)
+        assert tables, f"{paper}: the vendor table is printed, with its headings"
+
+
+def vendor_columns(words: list[Word], headings: list[str]) -> tuple[float, list[float]] | None:
+    """The foot of the vendor table's heading row and where each of its columns begins."""
+    for i, word in enumerate(words):
+        found = [word]
+        for heading in headings[1:]:
+            found += [w for w in words[i:] if w.text == heading.split()[0] and abs(w.y1 - word.y1) < 1][:1]
+        if word.text == headings[0] and len(found) == len(headings):
+            return max(w.y2 for w in found), [w.x1 for w in found]
+    return None
 
 
 def test_the_fit_reads_boxes_from_weasyprints_public_anchors() -> None:
