@@ -2,7 +2,7 @@
    in IndexedDB; a bar on every page shows the elapsed time, the next update due per audience and
    each provider call waiting for its callback; at the end the record is exported as the review
    draft (plans/incidents/<id>.yaml, or a scenario's `exercises` entry for a drill). Nothing
-   leaves the device unless the user exports it. The facts come from the build (#rp-incident). */
+   leaves the device unless the user exports it. The facts come from the build (incident.json). */
 (() => {
   "use strict";
 
@@ -16,18 +16,22 @@
   const SCHEMA = 1;
   const MINUTE = 60 * 1000;
 
-  function parse(text, fallback) {
-    try {
-      return JSON.parse(text ?? "null") ?? fallback;
-    } catch {
-      return fallback;
-    }
-  }
-
-  const FACTS = parse(document.getElementById("rp-incident")?.textContent, null);
-  const WORDS = FACTS?.words ?? {};
+  /* The facts: incident.json at the site's root (this script is in assets/), fetched once; the
+     worker serves it from the offline copy (decrypted, for a private plan). */
+  const FACTS_URL = new URL("../incident.json", document.currentScript.src);
+  let FACTS = null;
+  let WORDS = {};
   const say = (key, values = {}) =>
     String(WORDS[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+
+  async function loadFacts() {
+    try {
+      const response = await fetch(FACTS_URL);
+      return response.ok ? await response.json() : null;
+    } catch {
+      return null; // not in the offline copy: the pages work, without the recorder
+    }
+  }
 
   function openDb() {
     return new Promise((resolve, reject) => {
@@ -437,10 +441,16 @@
     render();
   }
 
-  if (!FACTS || !window.indexedDB) return;
-  listen();
-  window.setInterval(renderStatus, 1000);
-  if (typeof window.document$?.subscribe === "function") window.document$.subscribe(init);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  async function main() {
+    FACTS = await loadFacts();
+    if (!FACTS) return;
+    WORDS = FACTS.words ?? {};
+    listen();
+    window.setInterval(renderStatus, 1000);
+    if (typeof window.document$?.subscribe === "function") window.document$.subscribe(init);
+    else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+    else init();
+  }
+
+  if (window.indexedDB) main();
 })();
