@@ -4,6 +4,7 @@ clock, and the exported review draft validated as part of the example plan."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import UTC, datetime
@@ -11,11 +12,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers_pwa import CHROMIUM_ARGS, PHONE_VIEWPORT, install_offline_copy, require_chromium, serving
-from helpers_site import ROOT
+from helpers_pwa import (
+    CHROMIUM_ARGS,
+    PHONE_VIEWPORT,
+    install_offline_copy,
+    precache_list,
+    require_chromium,
+    serving,
+)
+from helpers_site import ROOT, load_plan
 from helpers_site import build as build_site
+from playwright.sync_api import expect
 
 from generator import pages
+from generator.pages import incident_mode
 from generator.validate import validate_project
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 09:00 in London (GMT in November)
@@ -209,4 +219,133 @@ def test_the_record_survives_a_new_version_of_the_app(
             reload.click()
         assert "New Harbour Dental Group" in page.content()  # the new version is shown
         assert log(page) == before  # the record outlived the old worker and its caches
+    context.close()
+
+
+# ---- the facts: one precached file ----------------------------------------------------------
+
+
+def test_the_facts_are_one_precached_file_not_on_every_page(site: Path) -> None:
+    plan = load_plan(ROOT)
+    assert json.loads((site / incident_mode.FACTS).read_text("utf-8")) == json.loads(
+        json.dumps(incident_mode.facts(plan))
+    )
+    assert incident_mode.FACTS in precache_list(site)
+    pages_with_facts = [p for p in site.rglob("*.html") if '"update_every"' in p.read_text("utf-8")]
+    assert pages_with_facts == []
+
+
+# ---- online tests: a fresh browser context per test, the site served once per module ---------
+
+
+@pytest.fixture(scope="module")
+def base(site: Path):
+    with serving(site) as server:
+        yield server.url()
+
+
+def recorder(browser, base: str, *, when: datetime = START, **options):
+    """A new context and page with the clock at `when`, on a scenario page with the recorder
+    ready; `options` go to `new_context` (a time zone, permissions)."""
+    context = browser.new_context(viewport=PHONE_VIEWPORT, accept_downloads=True, **options)
+    context.add_init_script(NO_TEL)
+    page = context.new_page()
+    page.clock.install(time=when)
+    page.goto(f"{base}scenarios/{SCENARIO}/")
+    page.locator("[data-rp-incident='start']").wait_for()
+    return context, page
+
+
+def exported(page, button: str = "[data-rp-incident='download']") -> str:
+    with page.expect_download() as download:
+        page.locator(button).click()
+    return Path(download.value.path()).read_text("utf-8")
+
+
+SUMMER = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)  # 09:00 in London (BST, UTC+1)
+
+
+def test_edited_times_are_checked_kept_across_reload_and_exported_in_the_plans_timezone(
+    browser, base: str
+) -> None:
+    context, page = recorder(browser, base, when=SUMMER, timezone_id="Asia/Tokyo")  # not the plan's
+    page.locator("[data-rp-incident='start']").click()
+    detected = page.get_by_label("Detected (Europe/London)")
+    acknowledged = page.get_by_label("Acknowledged (Europe/London)")
+    page.get_by_text("Times", exact=True).click()
+    expect(detected).to_have_value("2026-06-10T09:00")  # shown in the plan's time zone
+    detected.fill("2026-06-10T08:50")
+    expect(page.locator("#rp-incident-bar")).to_contain_text("10 min since detected")
+
+    acknowledged.fill("2026-06-10T08:40")  # before detected: refused, said, not kept
+    problem = page.locator("#rp-incident-acknowledged-problem")
+    expect(problem).to_have_text("Not before “Detected” (2026-06-10 08:50).")
+    expect(acknowledged).to_have_attribute("aria-invalid", "true")
+    expect(acknowledged).to_have_accessible_description("Not before “Detected” (2026-06-10 08:50).")
+    page.get_by_label("Resolved (Europe/London)").fill("2026-06-10T08:45")
+    expect(page.locator("#rp-incident-resolved-problem")).to_have_text(re.compile("^Not before “Detected”"))
+    acknowledged.fill("2026-06-10T09:05")
+    expect(problem).to_have_text("")
+    expect(acknowledged).not_to_have_attribute("aria-invalid", "true")
+    detected.fill("2026-06-10T09:10")  # after acknowledged
+    expect(page.locator("#rp-incident-detected-problem")).to_have_text(
+        "Not after “Acknowledged” (2026-06-10 09:05)."
+    )
+
+    page.reload()
+    page.get_by_text("Times", exact=True).click()
+    expect(detected).to_have_value("2026-06-10T08:50")
+    expect(acknowledged).to_have_value("2026-06-10T09:05")
+    expect(page.get_by_label("Resolved (Europe/London)")).to_have_value("")
+    draft = yaml.safe_load(exported(page))
+    assert (str(draft["date"]), draft["detected"], draft["acknowledged"]) == (
+        "2026-06-10",
+        "2026-06-10T08:50",
+        "2026-06-10T09:05",
+    )
+    assert "resolved" not in draft
+    context.close()
+
+
+def test_past_records_are_listed_exported_again_and_deleted_only_when_confirmed(browser, base: str) -> None:
+    context, page = recorder(browser, base)
+    page.locator("[data-rp-incident='start']").click()
+    page.locator("input.rp-check").first.check()
+    page.clock.fast_forward("10:00")
+    first = exported(page, "[data-rp-incident='end']")  # ending downloads the draft
+    page.clock.fast_forward("01:00:00")
+    page.goto(f"{base}scenarios/power-cut/")
+    page.locator("[data-rp-incident='start-drill']").click()
+    page.locator("#rp-incident-bar").wait_for()
+    page.goto(base)
+    records = page.locator("[data-rp-incident-records] li")
+    records.nth(1).wait_for()
+    texts = records.locator("span").all_text_contents()
+    assert texts == [
+        "Drill: Power cut, 24 Nov 2026, 10:10: open",
+        "The internet is down, 24 Nov 2026, 09:00: ended",
+    ]
+    assert page.get_by_role("heading", name="Kept on this device").is_visible()
+    assert exported(page, "[data-rp-record] >> nth=1 >> [data-rp-incident='export']") == first
+
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    records.nth(1).locator("[data-rp-incident='delete']").click()
+    assert asked == ["Delete the record of The internet is down (24 Nov 2026, 09:00) from this device?"]
+    page.reload()
+    records.nth(1).wait_for()
+    assert records.count() == 2  # cancelled: kept
+
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    records.nth(1).locator("[data-rp-incident='delete']").click()
+    page.wait_for_function("document.querySelectorAll('[data-rp-incident-records] li').length === 1")
+    page.reload()
+    records.first.wait_for()
+    assert records.count() == 1 and records.first.locator("span").inner_text() == texts[0]
+    assert page.locator("#rp-incident-bar").is_visible()  # the open drill is still open
     context.close()
