@@ -118,7 +118,7 @@ def test_every_contact_gets_a_vcard_and_the_assets_are_files() -> None:
     plan = sample_plan()
     files = {src for src in pages.render(plan) if not src.endswith(".md")}
     expected = {paths.vcard_file(c) for c in plan.contacts} | {paths.ALL_VCARDS}
-    assert files == expected | {pages.CSS, pages.JS, pages.incident_mode.JS}
+    assert files == expected | {pages.CSS, pages.JS, pages.incident_mode.JS, pages.incident_mode.FACTS}
 
 
 def test_long_lists_leave_the_nav_but_keep_their_pages() -> None:

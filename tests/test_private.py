@@ -365,6 +365,10 @@ def test_unlocked_the_plan_works_offline_after_a_restart_until_locked(
         for path in page_paths(site):
             open_page(page, server.url(path))
             assert page.title(), path
+        # incident mode has its facts (incident.json, decrypted by the worker), offline
+        scenario = plan.scenarios[0]
+        open_page(page, server.url(f"scenarios/{scenario.id}/"))
+        expect(page.get_by_role("button", name=f"Start incident: {scenario.title}")).to_be_visible()
         search(page, server.url(), plan)
         save_vcard(page, server.url(), plan)
         context.close()

@@ -2,32 +2,39 @@
    in IndexedDB; a bar on every page shows the elapsed time, the next update due per audience and
    each provider call waiting for its callback; at the end the record is exported as the review
    draft (plans/incidents/<id>.yaml, or a scenario's `exercises` entry for a drill). Nothing
-   leaves the device unless the user exports it. The facts come from the build (#rp-incident). */
+   leaves the device unless the user exports it. The facts come from the build (incident.json). */
 (() => {
   "use strict";
 
-  /* Storage schema. Version 1: store "incidents" (keyPath "id": one record per incident, its
-     entries inside) and store "meta" (key "active": the id of the open incident). Each record
-     carries `schema`; `upgrade` brings an older record up to date when it is read, and
-     `onupgradeneeded` adds a case per database version, so a new version of the app never
-     drops a record kept by an older one. */
+  /* Storage schema, versioned so that a new version of the app never drops a record kept by an
+     older one: `onupgradeneeded` runs one step per database version passed, in the same
+     transaction, and each step rewrites every record it changes (`upgrade`).
+     Version 1: store "incidents" (keyPath "id": one record per incident, `schema: 1`, its
+     entries inside) and store "meta" (key "active": the id of the open incident).
+     Version 2: records carry `ended` (when the record was closed; "" while open), so that past
+     records list as open or ended; a version-1 record other than the active one was ended (at
+     its resolved time, else its detected time). Index "detected" on "incidents". */
   const DB_NAME = "recovery-plan-incidents";
-  const DB_VERSION = 1;
-  const SCHEMA = 1;
+  const DB_VERSION = 2;
+  const SCHEMA = 2;
   const MINUTE = 60 * 1000;
 
-  function parse(text, fallback) {
-    try {
-      return JSON.parse(text ?? "null") ?? fallback;
-    } catch {
-      return fallback;
-    }
-  }
-
-  const FACTS = parse(document.getElementById("rp-incident")?.textContent, null);
-  const WORDS = FACTS?.words ?? {};
+  /* The facts: incident.json at the site's root (this script is in assets/), fetched once; the
+     worker serves it from the offline copy (decrypted, for a private plan). */
+  const FACTS_URL = new URL("../incident.json", document.currentScript.src);
+  let FACTS = null;
+  let WORDS = {};
   const say = (key, values = {}) =>
     String(WORDS[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+
+  async function loadFacts() {
+    try {
+      const response = await fetch(FACTS_URL);
+      return response.ok ? await response.json() : null;
+    } catch {
+      return null; // not in the offline copy: the pages work, without the recorder
+    }
+  }
 
   function openDb() {
     return new Promise((resolve, reject) => {
@@ -38,15 +45,33 @@
           db.createObjectStore("incidents", { keyPath: "id" });
           db.createObjectStore("meta");
         }
+        if (event.oldVersion < 2) {
+          const incidents = request.transaction.objectStore("incidents");
+          incidents.createIndex("detected", "detected");
+          request.transaction.objectStore("meta").get("active").onsuccess = (found) => {
+            incidents.openCursor().onsuccess = (next) => {
+              const cursor = next.target.result;
+              if (!cursor) return;
+              cursor.update(upgrade(cursor.value, found.target.result));
+              cursor.continue();
+            };
+          };
+        }
       };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
   }
 
-  function upgrade(record) {
-    const entries = Array.isArray(record.entries) ? record.entries : [];
-    return { ...record, schema: SCHEMA, entries };
+  /* A record of any older schema brought up to the current one (`activeId`: the open one). */
+  function upgrade(record, activeId) {
+    const done = record.id === activeId ? "" : record.resolved || record.detected || "";
+    return {
+      ...record,
+      schema: SCHEMA,
+      entries: Array.isArray(record.entries) ? record.entries : [],
+      ended: (record.schema ?? 1) < 2 ? done : (record.ended ?? ""),
+    };
   }
 
   async function transaction(mode, work) {
@@ -73,13 +98,16 @@
   async function active() {
     const id = await transaction("readonly", (_, meta) => got(meta.get("active")));
     if (!id) return null;
-    const record = await transaction("readonly", (incidents) => got(incidents.get(id)));
-    return record ? upgrade(record) : null;
+    return (await transaction("readonly", (incidents) => got(incidents.get(id)))) ?? null;
   }
+
+  /* Every record kept on this device, the newest first. */
+  const kept = () =>
+    transaction("readonly", (incidents) => got(incidents.index("detected").getAll(), (all) => all.reverse()));
 
   const save = (record, makeActive) =>
     transaction("readwrite", (incidents, meta) => {
-      incidents.put(upgrade(record));
+      incidents.put(record);
       if (makeActive === true) meta.put(record.id, "active");
       if (makeActive === false) meta.delete("active");
       return { value: record };
@@ -88,7 +116,7 @@
   const remove = (id) =>
     transaction("readwrite", (incidents, meta) => {
       incidents.delete(id);
-      meta.delete("active");
+      got(meta.get("active"), (open) => open === id && meta.delete("active"));
       return { value: null };
     });
 
@@ -108,6 +136,23 @@
     for (const part of format.formatToParts(new Date(iso))) parts[part.type] = part.value;
     return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
   }
+
+  /* A time typed in the plan's time zone ("YYYY-MM-DDTHH:MM") as an ISO time, or "" if it is
+     none: the zone's offset is read at the guess, then once more (a clock change between). */
+  function fromLocal(value) {
+    const wall = Date.parse(`${value}:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) || Number.isNaN(wall)) return "";
+    const offset = (at) => Date.parse(`${local(new Date(at).toISOString())}:00Z`) - (at - (at % MINUTE));
+    let guess = wall - offset(wall);
+    guess = wall - offset(guess);
+    return new Date(guess).toISOString();
+  }
+
+  /* A date and time as the plan's readers write it, in its language and time zone. */
+  const shown = (iso) =>
+    new Intl.DateTimeFormat(FACTS.language, { dateStyle: "medium", timeStyle: "short", timeZone: FACTS.timezone }).format(
+      new Date(iso),
+    );
 
   const minutesSince = (iso, now) => Math.floor((now - Date.parse(iso)) / MINUTE);
 
@@ -134,6 +179,7 @@
       detected: now,
       acknowledged: "",
       resolved: "",
+      ended: "",
       entries: [],
     };
     await save(current, true);
@@ -272,6 +318,18 @@
     return element;
   }
 
+  /* A <details> of the bar that stays open or closed as the user left it when the bar is drawn again. */
+  const unfolded = new Set();
+  function folded(name, label) {
+    const details = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = label;
+    details.append(summary);
+    details.open = unfolded.has(name);
+    details.addEventListener("toggle", () => (details.open ? unfolded.add(name) : unfolded.delete(name)));
+    return details;
+  }
+
   function renderBar() {
     bar?.remove();
     bar = null;
@@ -302,8 +360,10 @@
       button(say("copy"), () => navigator.clipboard?.writeText(exportYaml(current)), "copy"),
       ...(navigator.share ? [button(say("share"), () => share(current).catch(() => {}), "share")] : []),
       button(say("end"), end, "end"),
-      button(say("clear"), clear, "clear"),
+      button(say("clear"), () => forget(current), "clear"),
     );
+    const times = folded("times", say("times"));
+    times.append(...TIMES.map(timeField));
     const log = document.createElement("ol");
     log.className = "rp-incident-bar__log";
     log.dataset.rpIncident = "log";
@@ -312,11 +372,9 @@
       item.textContent = `${local(entry.at).slice(11)} ${entry.text}`;
       log.append(item);
     }
-    const details = document.createElement("details");
-    const summary = document.createElement("summary");
-    summary.textContent = say("timeline", { count: current.entries.length });
-    details.append(summary, log);
-    bar.append(title, list, actions, details);
+    const details = folded("timeline", say("timeline", { count: current.entries.length }));
+    details.append(log);
+    bar.append(title, list, actions, times, details);
     document.body.prepend(bar);
     renderStatus();
   }
@@ -337,6 +395,59 @@
     list.replaceChildren(...items);
   }
 
+  /* ---- detected, acknowledged, resolved: now, or typed in the plan's time zone ---- */
+
+  const TIMES = ["detected", "acknowledged", "resolved"]; // in this order (as the format says)
+  const TIME_WORDS = { detected: "detected", acknowledged: "acknowledge", resolved: "resolve" };
+
+  /* Why `iso` cannot be the open record's `key` time ("" if it can). */
+  function timeProblem(key, iso) {
+    if (!iso) return key === "detected" ? say("time_needed") : "";
+    const at = local(iso);
+    const place = TIMES.indexOf(key);
+    for (const [index, other] of TIMES.entries()) {
+      const then = current[other] ? local(current[other]) : "";
+      const values = { what: say(TIME_WORDS[other]), time: then.replace("T", " ") };
+      if (then && index < place && at < then) return say("not_before", values);
+      if (then && index > place && at > then) return say("not_after", values);
+    }
+    return "";
+  }
+
+  function timeField(key) {
+    const id = `rp-incident-${key}`;
+    const field = document.createElement("div");
+    field.className = "rp-incident-bar__time";
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = say("time_label", { what: say(TIME_WORDS[key]), zone: FACTS.timezone });
+    const input = document.createElement("input");
+    input.type = "datetime-local";
+    input.id = id;
+    input.value = current[key] ? local(current[key]) : "";
+    input.dataset.rpIncident = `time-${key}`;
+    const problem = document.createElement("p");
+    problem.id = `${id}-problem`;
+    problem.className = "rp-incident-bar__problem";
+    problem.setAttribute("role", "alert");
+    input.addEventListener("change", async () => {
+      const iso = fromLocal(input.value);
+      const why = timeProblem(key, iso);
+      problem.textContent = why;
+      input.setAttribute("aria-invalid", String(Boolean(why)));
+      if (why) {
+        input.setAttribute("aria-describedby", problem.id);
+        return;
+      }
+      current[key] = iso;
+      await save(current);
+      render();
+      document.getElementById(id)?.focus(); // the bar was drawn again
+    });
+    field.append(label, input, problem);
+    return field;
+  }
+
   async function setTime(key) {
     current[key] = new Date().toISOString();
     await save(current);
@@ -344,18 +455,58 @@
   }
 
   async function end() {
-    if (!current.resolved) current.resolved = new Date().toISOString();
+    const now = new Date().toISOString();
+    if (!current.resolved) current.resolved = now;
+    current.ended = now;
     await save(current, false);
     download(current);
     current = null;
     render();
   }
 
-  async function clear() {
-    if (!window.confirm(say("confirm_clear"))) return;
-    await remove(current.id);
-    current = null;
+  /* ---- the records kept on this device ---- */
+
+  function titleOf(record) {
+    const title = record.title || say("untitled");
+    return record.kind === "drill" ? say("drill_title", { title }) : title;
+  }
+
+  async function forget(record) {
+    if (!window.confirm(say("confirm_delete", { title: titleOf(record), date: shown(record.detected) }))) return;
+    await remove(record.id);
+    if (current?.id === record.id) current = null;
     render();
+  }
+
+  async function renderRecords() {
+    const places = document.querySelectorAll("[data-rp-incident-records]");
+    if (!places.length) return;
+    const records = await kept();
+    for (const place of places) {
+      const list = document.createElement("ul");
+      for (const record of records) {
+        const item = document.createElement("li");
+        item.dataset.rpRecord = record.id;
+        const text = document.createElement("span");
+        text.id = `rp-record-${record.id}`;
+        text.textContent = say("record_line", {
+          title: titleOf(record),
+          date: shown(record.detected),
+          state: say(record.ended ? "record_ended" : "record_open"),
+        });
+        const actions = [
+          button(say("download"), () => download(record), "export"),
+          button(say("delete"), () => forget(record), "delete"),
+        ];
+        for (const action of actions) action.setAttribute("aria-describedby", text.id);
+        item.append(text, ...actions);
+        list.append(item);
+      }
+      const heading = document.createElement("h2");
+      heading.id = "kept-on-this-device";
+      heading.textContent = say("records");
+      place.replaceChildren(...(records.length ? [heading, list] : []));
+    }
   }
 
   /* ---- start buttons, callback buttons ---- */
@@ -394,6 +545,7 @@
     renderBar();
     renderStart();
     renderCallbacks();
+    renderRecords().catch(() => {}); // no IndexedDB: nothing kept to list
   }
 
   /* What the user does on the plan's pages, recorded while an incident is open. */
@@ -437,10 +589,16 @@
     render();
   }
 
-  if (!FACTS || !window.indexedDB) return;
-  listen();
-  window.setInterval(renderStatus, 1000);
-  if (typeof window.document$?.subscribe === "function") window.document$.subscribe(init);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  async function main() {
+    FACTS = await loadFacts();
+    if (!FACTS) return;
+    WORDS = FACTS.words ?? {};
+    listen();
+    window.setInterval(renderStatus, 1000);
+    if (typeof window.document$?.subscribe === "function") window.document$.subscribe(init);
+    else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+    else init();
+  }
+
+  if (window.indexedDB) main();
 })();

@@ -133,7 +133,6 @@ def template_context(plan: Plan) -> dict[str, Any]:
         "built_label": str(t.words["banner.built"]).split("{date}", 1),
         "built_date": t.date(built.astimezone(t.timezone)),
         "words": {**t.section("banner"), **t.section("script"), "placeholders": labels(t)},
-        "incident": incident_mode.facts(plan),
     }
 
 
@@ -210,4 +209,5 @@ def render(
     out[paths.ALL_VCARDS] = vcard.vcards(plan)
     for asset in (CSS, JS, incident_mode.JS):
         out[asset] = (ASSETS_DIR / Path(asset).name).read_text(encoding="utf-8")
+    out[incident_mode.FACTS] = incident_mode.facts_file(plan)
     return out

@@ -1,9 +1,11 @@
 """The facts the in-browser incident recorder (assets/incident.js) needs, from the build: the
 update cadence, audiences, vendors' callback SLAs, scenarios and their systems, the timezone,
-language and the recorder's words. Written into every page as a JSON block."""
+language and the recorder's words. Written once, as `incident.json` at the site's root (precached
+with every other file, encrypted with a private plan's), which the recorder fetches."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +13,7 @@ from generator.model import Plan
 from generator.pages.wording import tr
 
 JS = "assets/incident.js"
+FACTS = "incident.json"  # beside sw.js; incident.js finds it relative to itself
 
 
 def _minutes(value: timedelta | None) -> int | None:
@@ -31,3 +34,8 @@ def facts(plan: Plan) -> dict[str, Any]:
         "scenarios": {s.id: {"title": s.title, "systems": s.affects} for s in plan.scenarios},
         "words": tr(plan).section("incident"),
     }
+
+
+def facts_file(plan: Plan) -> str:
+    """incident.json: the facts of `plan`, compact."""
+    return json.dumps(facts(plan), ensure_ascii=False, separators=(",", ":"))
