@@ -83,7 +83,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory):
     return get
 
 
-FITTING = [shape for shape in SHAPES if shape != "must-overflow"]
+FITTING = [shape for shape in SHAPES if not shape.startswith("must-")]
 
 
 def allowed_codes(plan: Plan) -> set[str]:
@@ -257,6 +257,15 @@ def vendor_columns(words: list[Word], headings: list[str]) -> tuple[float, list[
         if word.text == headings[0] and len(found) == len(headings):
             return max(w.y2 for w in found), [w.x1 for w in found]
     return None
+
+
+def test_a_number_too_wide_for_what_must_be_printed_is_one_error(printed) -> None:
+    result = printed("must-be-wide")
+    (error,) = result.findings
+    assert error.severity is Severity.ERROR and error.code == "print-too-long"
+    assert "Too wide for the page: who leads" in error.message
+    assert "lines over" not in error.message  # it is not too long
+    assert not list(result.site.iterdir())  # nothing written
 
 
 def test_the_fit_reads_boxes_from_weasyprints_public_anchors() -> None:
