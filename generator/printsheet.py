@@ -6,8 +6,9 @@ heading, the holders of the plan's roles, the first ten minutes and the scenario
 `on_paper: true` must be printed; then the key vendors, the recovery order, the other scenarios,
 the other contacts with a role and the message template, as many as fit. Each part is laid out
 once at every density (one tall measuring page), the parts are chosen by arithmetic, and a final
-render checks the result. What does not fit is named on the sheet and in one warning; only a
-must-print part that cannot fit is an error.
+render checks the result. An item with a number or a code too wide for its column at a density
+(numbers never wrap) is printed only at a density where it fits. What does not fit is named on
+the sheet and in one warning; only a must-print part that cannot fit is an error.
 """
 
 from __future__ import annotations
