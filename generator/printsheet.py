@@ -6,8 +6,9 @@ heading, the holders of the plan's roles, the first ten minutes and the scenario
 `on_paper: true` must be printed; then the key vendors, the recovery order, the other scenarios,
 the other contacts with a role and the message template, as many as fit. Each part is laid out
 once at every density (one tall measuring page), the parts are chosen by arithmetic, and a final
-render checks the result. What does not fit is named on the sheet and in one warning; only a
-must-print part that cannot fit is an error.
+render checks the result. An item with a number or a code too wide for its column at a density
+(numbers never wrap) is printed only at a density where it fits. What does not fit is named on
+the sheet and in one warning; only a must-print part that cannot fit is an error.
 """
 
 from __future__ import annotations
@@ -724,9 +725,13 @@ class ContentBox:
         inside = all(self._inside(rect) for page in document.pages for rect in page.anchors.values())
         return inside and not overflowing(document)
 
+    def spans(self, rect: tuple[float, ...]) -> bool:
+        """Whether a box (x1, y1, x2, y2, as WeasyPrint >= 63 gives anchors) lies within the
+        printable area's width."""
+        return rect[0] >= self.left - 1 and rect[2] <= self.right + 1
+
     def _inside(self, rect: tuple[float, ...]) -> bool:
-        x1, y1, x2, y2 = rect  # WeasyPrint >= 63: anchors are boxes (x1, y1, x2, y2)
-        return x1 >= self.left - 1 and x2 <= self.right + 1 and y2 <= self.bottom + 1
+        return self.spans(rect) and rect[3] <= self.bottom + 1
 
 
 TOLERANCE_PX = 0.5  # rounding in WeasyPrint's layout
@@ -804,7 +809,8 @@ class PartSize:
     top: float
     bottom: float
     item_bottoms: list[float]
-    overflows: bool  # something sticks out sideways: it cannot be printed at this density
+    overflows: bool  # something outside its items sticks out sideways: not printable at this density
+    wide_items: set[int] = field(default_factory=set)  # items (from 1) with something sticking out
 
     def height(self, items: int | None = None) -> float:
         """The part's height with its first `items` items (None: a part without items)."""
@@ -827,7 +833,7 @@ class Sizes:
         anchors: dict[str, tuple[float, ...]] = {}
         for page in document.pages:  # one page, unless a plan is immense
             anchors = {**page.anchors, **anchors}
-        wide = {"-".join(owner.split("-")[:2]) for owner in overflowing(document)}
+        wide = overflowing(document)
         parts = {}
         for level in LEVELS:
             for part in PARTS:
@@ -837,13 +843,16 @@ class Sizes:
                 items: list[tuple[float, ...]] = []
                 while (item := anchors.get(f"L{level}-{part}-{len(items) + 1}")) is not None:
                     items.append(item)
-                boxes = [rect, *items]
                 parts[(level, part)] = PartSize(
                     top=rect[1],
                     bottom=rect[3],
                     item_bottoms=[i[3] for i in items],
-                    overflows=f"L{level}-{part}" in wide
-                    or any(b[0] < box.left - 1 or b[2] > box.right + 1 for b in boxes),
+                    overflows=f"L{level}-{part}" in wide or not box.spans(rect),
+                    wide_items={
+                        n
+                        for n, item in enumerate(items, 1)
+                        if f"L{level}-{part}-{n}" in wide or not box.spans(item)
+                    },
                 )
         return cls(parts)
 
@@ -859,9 +868,12 @@ class Sizes:
             return 0.0
         return size.height(items) if part in ITEM_PARTS else size.height()
 
-    def fits_sideways(self, level: int, part: str) -> bool:
+    def fits_sideways(self, level: int, part: str, items: int | None = None) -> bool:
+        """Whether nothing of a part (with its first `items` items; None: all) sticks out."""
         size = self.size(level, part)
-        return size is None or not size.overflows
+        if size is None:
+            return True
+        return not size.overflows and all(items is not None and n > items for n in size.wide_items)
 
     @property
     def levels(self) -> list[int]:
@@ -917,7 +929,9 @@ def choose(shown: Sheet, sizes: Sizes, capacity: float) -> Choice:
     roomiest density that prints it. Arithmetic on the measured heights, no layout."""
     best: Choice | None = None
     for level in sizes.levels:
-        if not all(sizes.fits_sideways(level, p) for p in (*MUST_PARTS, "scenarios")):
+        if not all(sizes.fits_sideways(level, p) for p in MUST_PARTS) or not sizes.fits_sideways(
+            level, "scenarios", shown.must_scenarios
+        ):
             continue
         choice = Choice(level, shown.must_scenarios, 0, 0, 0, False)
         for part, most in (
@@ -926,11 +940,11 @@ def choose(shown: Sheet, sizes: Sizes, capacity: float) -> Choice:
             ("scenarios", len(shown.scenarios)),
             ("contacts", len(shown.contacts)),
         ):
-            if not sizes.fits_sideways(level, part):
-                continue
             while getattr(choice, part) < most:
                 setattr(choice, part, getattr(choice, part) + 1)
-                if choice.height(sizes) > capacity:
+                if choice.height(sizes) > capacity or not sizes.fits_sideways(
+                    level, part, getattr(choice, part)
+                ):
                     setattr(choice, part, getattr(choice, part) - 1)
                     break
         choice.message = sizes.fits_sideways(level, "message")
@@ -953,7 +967,8 @@ def must_fit_error(plan: Plan, shown: Sheet, sizes: Sizes, box: ContentBox, pape
     naming each must-print part with its lines, longest first, and the lines over."""
     level = LEVELS[-1]
     must = Choice(level, shown.must_scenarios, 0, 0, 0, False)
-    wide = [p for p in (*MUST_PARTS, "scenarios") if not sizes.fits_sideways(level, p)]
+    wide = [p for p in MUST_PARTS if not sizes.fits_sideways(level, p)]
+    wide += ["scenarios"] * (not sizes.fits_sideways(level, "scenarios", shown.must_scenarios))
     over = must.height(sizes) - box.capacity
     if over <= 0 and not wide:
         return None
@@ -976,12 +991,17 @@ def must_fit_error(plan: Plan, shown: Sheet, sizes: Sizes, box: ContentBox, pape
     lines.sort(key=lambda item: -item[0])
     listed = ", ".join(f"{what} {n} lines" for n, what, _ in lines)
     n_over = max(1, math.ceil(over / LINE_PX))
-    message = (
-        f"What must be printed does not fit on two pages of {paper} paper, even in 8 pt: "
-        f"about {n_over} line{'s' if n_over != 1 else ''} over. Longest first: {listed}."
+    too_wide = (
+        f"Too wide for the page: {', '.join(names.get(p, p) for p in wide)} (a number or a word "
+        "there is wider than its column; numbers are never broken)."
     )
-    if wide:
-        message += f" Too wide for the page: {', '.join(names.get(p, p) for p in wide)}."
+    if over <= 0:
+        message = f"What must be printed does not fit on {paper} paper, even in 8 pt. {too_wide}"
+    else:
+        message = (
+            f"What must be printed does not fit on two pages of {paper} paper, even in 8 pt: "
+            f"about {n_over} line{'s' if n_over != 1 else ''} over. Longest first: {listed}."
+        ) + (f" {too_wide}" if wide else "")
     longest_scenario = next((item for item in lines if item[1].startswith("scenario ")), None)
     path = longest_scenario[2] if longest_scenario else plan_file
     return Finding(

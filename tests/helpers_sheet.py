@@ -205,6 +205,13 @@ def long_vendor(root: Path) -> None:
     _edit(root / "contacts" / "vendors.yaml", change)
 
 
+def must_be_wide(root: Path) -> None:
+    """The primary provider's fault line (called from the roles, by its code) with an extension
+    of 60 digits: wider than its column even in 8 pt, and a number is never broken."""
+    write_plan(root, 10)
+    _edit(root / "contacts" / "vendors.yaml", lambda d: d[0]["phones"][0].update(ext="7" * 60))
+
+
 SHAPES: dict[str, Callable[[Path], None]] = {
     "minimal": minimal,
     "no-on-paper": no_on_paper,
@@ -217,6 +224,7 @@ SHAPES: dict[str, Callable[[Path], None]] = {
     "1000-systems": thousand,
     "must-overflow": must_overflow,
     "long-vendor": long_vendor,
+    "must-be-wide": must_be_wide,
 }
 
 

@@ -83,7 +83,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory):
     return get
 
 
-FITTING = [shape for shape in SHAPES if shape != "must-overflow"]
+FITTING = [shape for shape in SHAPES if not shape.startswith("must-")]
 
 
 def allowed_codes(plan: Plan) -> set[str]:
@@ -259,6 +259,15 @@ def vendor_columns(words: list[Word], headings: list[str]) -> tuple[float, list[
     return None
 
 
+def test_a_number_too_wide_for_what_must_be_printed_is_one_error(printed) -> None:
+    result = printed("must-be-wide")
+    (error,) = result.findings
+    assert error.severity is Severity.ERROR and error.code == "print-too-long"
+    assert "Too wide for the page: who leads" in error.message
+    assert "lines over" not in error.message  # it is not too long
+    assert not list(result.site.iterdir())  # nothing written
+
+
 def test_the_fit_reads_boxes_from_weasyprints_public_anchors() -> None:
     """What printsheet relies on (pinned in pyproject.toml): `Page.anchors` maps each element
     id to its box (x1, y1, x2, y2) in CSS pixels from the page's top-left corner."""
@@ -269,3 +278,27 @@ def test_the_fit_reads_boxes_from_weasyprints_public_anchors() -> None:
     assert document.pages[0].anchors["a"] == pytest.approx((10, 10, 390, 60))
     assert printsheet.ContentBox(10, 10, 390, 290).holds(document)
     assert not printsheet.ContentBox(10, 10, 380, 290).holds(document)  # 10 px too wide
+
+
+def test_text_sticking_out_of_its_cell_is_found_in_weasyprints_layout() -> None:
+    """What `printsheet.overflowing` relies on (pinned in pyproject.toml): each page's layout
+    tree, with text, list numbers, cells and floats where they are drawn. A number that cannot
+    wrap in a narrow column is found, by the id of the row that holds it; wrapped text, list
+    numbers in the margin of their list and a code in its float are not."""
+    from weasyprint import HTML
+
+    style = (
+        "@page { size: 400px 300px; margin: 10px } body { margin: 0; font: 10px sans-serif }"
+        "table { width: 100%; table-layout: fixed; border-collapse: collapse } td { padding: 0 }"
+        ".n { white-space: nowrap } .f { float: right; width: 60px }"
+    )
+    row = '<tr id="{id}"><td style="width: 60px">{text}</td><td>next column</td></tr>'
+    body = (
+        "<table>"
+        + row.format(id="wraps", text="a long text that wraps in its column")
+        + row.format(id="sticks-out", text='<span class="n">+44 20 7946 0000 ext. 4477889900</span>')
+        + '</table><ol id="list"><li>one</li></ol>'
+        + '<div id="code"><div class="f"><svg width="60" height="60"></svg></div>beside the code</div>'
+    )
+    document = HTML(string=f"<style>{style}</style>{body}").render()
+    assert printsheet.overflowing(document) == {"sticks-out"}
