@@ -25,6 +25,7 @@ from helpers_pwa import (
 from helpers_site import ROOT, load_plan
 from helpers_site import build as build_site
 from playwright.sync_api import expect
+from test_accessibility import RUN_AXE, WCAG_TAGS, axe_script
 
 from generator import pages
 from generator.pages import incident_mode
@@ -328,6 +329,11 @@ def test_past_records_are_listed_exported_again_and_deleted_only_when_confirmed(
         "The internet is down, 24 Nov 2026, 09:00: ended",
     ]
     assert page.get_by_role("heading", name="Kept on this device").is_visible()
+    page.get_by_text("Times", exact=True).click()  # the open drill's times, one refused
+    page.get_by_label("Acknowledged (Europe/London)").fill("2026-11-24T10:00")
+    expect(page.locator("#rp-incident-acknowledged-problem")).not_to_be_empty()
+    page.evaluate(axe_script().read_text(encoding="utf-8"))
+    assert page.evaluate(RUN_AXE, WCAG_TAGS) == []
     assert exported(page, "[data-rp-record] >> nth=1 >> [data-rp-incident='export']") == first
 
     asked: list[str] = []
