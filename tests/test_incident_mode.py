@@ -25,6 +25,7 @@ from helpers_pwa import (
 from helpers_site import ROOT, load_plan
 from helpers_site import build as build_site
 from playwright.sync_api import expect
+from test_accessibility import RUN_AXE, WCAG_TAGS, axe_script
 
 from generator import pages
 from generator.pages import incident_mode
@@ -67,6 +68,11 @@ def offline_context(playwright, profile: Path, site: Path):
     return context, base
 
 
+def logged(page, count: int) -> None:
+    """Wait until the open incident's timeline has `count` entries (each is saved, then drawn)."""
+    page.wait_for_function(f"document.querySelectorAll(\"[data-rp-incident='log'] li\").length === {count}")
+
+
 def log(page) -> list[str]:
     """The open incident's timeline as the bar lists it (once the record is read)."""
     page.locator("#rp-incident-bar").wait_for(state="attached")
@@ -85,10 +91,11 @@ def test_the_record_survives_reload_and_restart_in_order(playwright, site: Path,
     page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
     page.clock.fast_forward("20:00")
     page.locator("[data-rp-incident='callback']").first.click()
+    logged(page, 3)  # saved before the page is left
     page.goto(f"{base}communications/")
     page.clock.fast_forward("01:00")
     page.locator("[data-rp-audience='staff'][data-rp-phase='initial'] [data-rp-copy]").click()
-    page.wait_for_function("document.querySelectorAll(\"[data-rp-incident='log'] li\").length === 4")
+    logged(page, 4)
     first = log(page)
     assert first[:3] == [
         "09:02 Done: Open a website on two computers.",
@@ -204,6 +211,7 @@ def test_the_record_survives_a_new_version_of_the_app(
         page.reload()
         page.locator("[data-rp-incident='start']").click()
         page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
+        logged(page, 1)
         before = log(page)
         assert len(before) == 1
         plan = project / "plans" / "plan.yaml"
@@ -287,6 +295,7 @@ def test_edited_times_are_checked_kept_across_reload_and_exported_in_the_plans_t
     page.get_by_label("Resolved (Europe/London)").fill("2026-06-10T08:45")
     expect(page.locator("#rp-incident-resolved-problem")).to_have_text(re.compile("^Not before “Detected”"))
     acknowledged.fill("2026-06-10T09:05")
+    expect(page.locator("[data-rp-incident='acknowledge']")).to_have_count(0)  # kept, the bar redrawn
     expect(problem).to_have_text("")
     expect(acknowledged).not_to_have_attribute("aria-invalid", "true")
     detected.fill("2026-06-10T09:10")  # after acknowledged
@@ -328,6 +337,11 @@ def test_past_records_are_listed_exported_again_and_deleted_only_when_confirmed(
         "The internet is down, 24 Nov 2026, 09:00: ended",
     ]
     assert page.get_by_role("heading", name="Kept on this device").is_visible()
+    page.get_by_text("Times", exact=True).click()  # the open drill's times, one refused
+    page.get_by_label("Acknowledged (Europe/London)").fill("2026-11-24T10:00")
+    expect(page.locator("#rp-incident-acknowledged-problem")).not_to_be_empty()
+    page.evaluate(axe_script().read_text(encoding="utf-8"))
+    assert page.evaluate(RUN_AXE, WCAG_TAGS) == []
     assert exported(page, "[data-rp-record] >> nth=1 >> [data-rp-incident='export']") == first
 
     asked: list[str] = []
@@ -451,7 +465,7 @@ def test_a_drills_export_is_an_exercise_that_validates_in_its_scenario(
     page.locator("input.rp-check").first.check()
     page.locator("[data-rp-incident='note-text']").fill('4G router up in 2 min: "fine" # not a comment')
     page.locator("[data-rp-incident='note']").click()
-    page.wait_for_function("document.querySelectorAll(\"[data-rp-incident='log'] li\").length === 2")
+    logged(page, 2)
     page.clock.fast_forward("20:00")
     text = exported(page, "[data-rp-incident='end']")
     context.close()

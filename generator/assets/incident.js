@@ -439,8 +439,9 @@
         input.setAttribute("aria-describedby", problem.id);
         return;
       }
-      current[key] = iso;
-      await save(current);
+      const changed = { ...current, [key]: iso };
+      await save(changed);
+      current = changed; // shown once kept
       render();
       document.getElementById(id)?.focus(); // the bar was drawn again
     });
