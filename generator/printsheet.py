@@ -645,12 +645,14 @@ def restore_check(plan: Plan, system: System, t: Translator) -> str:
 
 
 def client_audience(plan: Plan) -> Audience | None:
-    """The audience of clients or patients: by id, else reached by phone, else without members."""
+    """The audience of clients or patients: by id, else reached by phone, else without members,
+    else the plan's first audience (a plan that only tells its staff prints what to tell them)."""
     audiences = list(plan.communications.audiences.values())
     preferences: tuple[Callable[[Audience], bool], ...] = (
         lambda a: a.id in ("clients", "patients", "customers"),
         lambda a: a.channel == "phone" and not a.members,
         lambda a: not a.members,
+        lambda a: True,
     )
     for wanted in preferences:
         found = next((a for a in audiences if wanted(a)), None)

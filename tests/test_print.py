@@ -331,3 +331,22 @@ def test_a_stale_vendor_with_an_escalation_path_is_marked_to_check() -> None:
     (row,) = [v for v in printsheet.sheet(plan).vendors if v["name"] == vendor.name]
     never = i18n.translator(plan.site.language).plain("sheet.contact_never")
     assert row["escalation"] and row["check"] == never
+
+
+def test_a_plan_that_only_tells_its_staff_prints_what_to_tell_them() -> None:
+    """The message on paper is for the audience the plan has, by its own name: a plan whose
+    only audience is its staff is not told what to say to clients it does not list."""
+    plan = load_plan(ROOT)
+    staff = next(a for a in plan.communications.audiences.values() if a.members)
+    templates = {"initial": "Staff only: {eta}"}
+    plan = replace(
+        plan,
+        communications=replace(
+            plan.communications, audiences={staff.id: replace(staff, templates=templates)}
+        ),
+    )
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", printsheet.render_html(plan, "A4"))).split())
+    t = i18n.translator(plan.site.language)
+    assert t.plain("sheet.what_to_tell", name=staff.name) in shown
+    assert t.plain("sheet.what_to_tell_clients") not in shown
+    assert "Staff only:" in shown
