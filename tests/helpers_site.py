@@ -1,21 +1,18 @@
-"""Helpers for the site's browser and accessibility tests: one build of the example plan per
-test session, one build of it in every other language per test run, a hostile copy of the plan,
-a phone-sized Chromium context and the page list."""
+"""Helpers for the site's browser and accessibility tests: one build of the example plan, and
+one in every other language, per test run; a hostile copy of the plan, a phone-sized Chromium
+context and the page list."""
 
 from __future__ import annotations
 
-import atexit
 import fcntl
-import functools
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import yaml
 
 from generator import building, cli, i18n, pages
@@ -61,44 +58,53 @@ def build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 
 
-@functools.cache
+SHARED: list[Path] = []  # the folder this test run's processes share (set by conftest.py)
+
+
+def built_once(name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name`, made by `make` once per test run: the first test process to ask makes
+    it, the others (xdist workers) wait for it, then read the same files. It stays with the
+    run's temporary folders, which pytest removes after a few runs."""
+    folder = SHARED[0] / name
+    with (SHARED[0] / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = SHARED[0] / f"{name}.done"
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # left by a process that failed
+            make(folder)
+            done.touch()
+    return folder
+
+
 def example_site() -> Path:
-    """The example plan built once per test session (removed when the session ends)."""
-    scratch = Path(tempfile.mkdtemp(prefix="recovery-plan-site-"))
-    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
-    site = scratch / "site"
-    done = build(ROOT, site)
+    """The example plan built once per test run."""
+    return built_once("example", _build_example) / "site"
+
+
+def _build_example(folder: Path) -> None:
+    done = build(ROOT, folder / "site")
     assert done.returncode == 0, done.stdout + done.stderr
-    return site
 
 
 LANGUAGES = [code for code in i18n.SUPPORTED if code != "en"]
 
 
-def language_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def language_sites() -> dict[str, Path]:
     """The example plan built in each shipped language but English (which `example_site`
-    builds), all at once as a folder of client plans: language -> site folder, with the printed
-    sheet, and what its build printed (its warnings) in `<site>.log` beside it. Built once per
-    test run: the first test process to ask builds, the others (xdist workers share the parent
-    of their temporary folders) wait for it, then read the same sites."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    clients, out, done = shared / "languages", shared / "language-sites", shared / "language-sites.done"
-    with (shared / "language-sites.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not done.exists():
-            shutil.rmtree(clients, ignore_errors=True)  # left by a process that failed
-            for code in LANGUAGES:
-                in_language(clients / code, code)
-            builds = building.build_many(
-                building.client_plans(clients), out, None, os.cpu_count() or 1, cli.build_client
-            )
-            for result in builds:
-                assert result.status == 0, result.output
-                (out / f"{result.name}.log").write_text(result.output, encoding="utf-8")
-            done.touch()
+    builds), all at once as a folder of client plans, once per test run: language -> site
+    folder, with the printed sheet, and what its build printed (its warnings) in `<site>.log`
+    beside it."""
+    out = built_once("languages", _build_languages) / "sites"
     return {code: out / code for code in LANGUAGES}
+
+
+def _build_languages(folder: Path) -> None:
+    for code in LANGUAGES:
+        in_language(folder / "plans" / code, code)
+    clients = building.client_plans(folder / "plans")
+    for result in building.build_many(clients, folder / "sites", None, os.cpu_count() or 1, cli.build_client):
+        assert result.status == 0, result.output
+        (folder / "sites" / f"{result.name}.log").write_text(result.output, encoding="utf-8")
 
 
 def example_copy(target: Path) -> Path:

@@ -95,8 +95,8 @@ def test_an_unsupported_language_lists_the_supported_ones(written: str, hint: st
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return language_sites(tmp_path_factory)
+def sites() -> dict[str, Path]:
+    return language_sites()
 
 
 class _Text(HTMLParser):

@@ -30,10 +30,10 @@ def plan() -> Plan:
 
 
 @pytest.fixture(scope="module")
-def sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def sheets() -> dict[str, Path]:
     """language -> the example site in that language, with print/index.html and both PDFs (the
     sites test_i18n.py reads)."""
-    return language_sites(tmp_path_factory)
+    return language_sites()
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
