@@ -68,6 +68,12 @@ def offline_context(playwright, profile: Path, site: Path):
     return context, base
 
 
+def start(page) -> None:
+    """Press "Start incident" and wait for its bar, as a reader sees it before the next tap."""
+    page.locator("[data-rp-incident='start']").click()
+    page.locator("#rp-incident-bar").wait_for(state="attached")
+
+
 def logged(page, count: int) -> None:
     """Wait until the open incident's timeline has `count` entries (each is saved, then drawn)."""
     page.wait_for_function(f"document.querySelectorAll(\"[data-rp-incident='log'] li\").length === {count}")
@@ -84,7 +90,7 @@ def test_the_record_survives_reload_and_restart_in_order(playwright, site: Path,
     page = context.new_page()
     page.clock.install(time=START)
     page.goto(f"{base}scenarios/{SCENARIO}/")
-    page.locator("[data-rp-incident='start']").click()
+    start(page)
     page.clock.fast_forward("02:00")
     page.locator("input.rp-check").first.check()
     page.clock.fast_forward("03:00")
@@ -128,7 +134,7 @@ def test_update_and_sla_countdowns_follow_the_clock(playwright, site: Path, tmp_
     page = context.new_page()
     page.clock.install(time=START)
     page.goto(f"{base}scenarios/{SCENARIO}/")
-    page.locator("[data-rp-incident='start']").click()
+    start(page)
     page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
     bar = page.locator("#rp-incident-bar")
     page.clock.run_for("22:01")  # the bar refreshes every second
@@ -151,7 +157,7 @@ def test_the_exported_draft_validates_and_the_page_judges_the_callback(
     page = context.new_page()
     page.clock.install(time=START)
     page.goto(f"{base}scenarios/{SCENARIO}/")
-    page.locator("[data-rp-incident='start']").click()
+    start(page)
     page.clock.fast_forward("05:00")
     page.locator("[data-rp-incident='acknowledge']").click()
     page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
@@ -209,7 +215,7 @@ def test_the_record_survives_a_new_version_of_the_app(
     with serving(served) as server:
         install_offline_copy(page, server.url(f"scenarios/{SCENARIO}/"))
         page.reload()
-        page.locator("[data-rp-incident='start']").click()
+        start(page)
         page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
         logged(page, 1)
         before = log(page)
@@ -279,7 +285,7 @@ def test_edited_times_are_checked_kept_across_reload_and_exported_in_the_plans_t
     browser, base: str
 ) -> None:
     context, page = recorder(browser, base, when=SUMMER, timezone_id="Asia/Tokyo")  # not the plan's
-    page.locator("[data-rp-incident='start']").click()
+    start(page)
     detected = page.get_by_label("Detected (Europe/London)")
     acknowledged = page.get_by_label("Acknowledged (Europe/London)")
     page.get_by_text("Times", exact=True).click()
@@ -320,7 +326,7 @@ def test_edited_times_are_checked_kept_across_reload_and_exported_in_the_plans_t
 
 def test_past_records_are_listed_exported_again_and_deleted_only_when_confirmed(browser, base: str) -> None:
     context, page = recorder(browser, base)
-    page.locator("[data-rp-incident='start']").click()
+    start(page)
     page.locator("input.rp-check").first.check()
     page.clock.fast_forward("10:00")
     first = exported(page, "[data-rp-incident='end']")  # ending downloads the draft
@@ -518,7 +524,7 @@ def test_share_hands_the_review_draft_to_the_phone(browser, base: str) -> None:
     page = context.new_page()
     page.clock.install(time=START)
     page.goto(f"{base}scenarios/{SCENARIO}/")
-    page.locator("[data-rp-incident='start']").click()
+    start(page)
     page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
     page.clock.fast_forward("04:00")
     page.locator("[data-rp-incident='acknowledge']").click()
@@ -561,7 +567,7 @@ def test_a_due_update_and_a_missed_callback_notify_once_where_allowed(
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.clock.install(time=START)
     page.goto(f"{base}scenarios/{SCENARIO}/")
-    page.locator("[data-rp-incident='start']").click()
+    start(page)
     page.clock.fast_forward("01:00")
     page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
     page.clock.run_for("28:30")

@@ -582,11 +582,14 @@
   }
 
   async function init() {
+    const before = current;
+    let found = null;
     try {
-      current = await active();
+      found = await active();
     } catch {
-      current = null; // no IndexedDB (private mode): the plan still works, without a record
+      // no IndexedDB (private mode): the plan still works, without a record
     }
+    if (current === before) current = found; // an incident started meanwhile is the newer
     render();
   }
 
