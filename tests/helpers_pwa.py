@@ -115,6 +115,15 @@ def open_settled(page, url: str):
     return response
 
 
+def wait_until(page, condition: str) -> None:
+    """Wait until the JavaScript `condition` holds in `page`.
+
+    Playwright evaluates a plain expression with `eval` on every poll, which our pages' CSP
+    (no 'unsafe-eval') refuses once a poll runs outside DevTools' own call; a function is
+    evaluated once and then only called, so the condition is wrapped in one."""
+    page.wait_for_function(f"() => ({condition})")
+
+
 @contextmanager
 def serving(site_dir: Path, prefix: str = "/") -> Iterator[SiteServer]:
     server = SiteServer(site_dir, prefix)

@@ -10,7 +10,7 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
-from helpers_pwa import open_settled, other_origin, serving
+from helpers_pwa import open_settled, other_origin, serving, wait_until
 from helpers_site import PHONE, ROOT, example_site, load_plan, page_paths
 
 from generator import csp
@@ -88,7 +88,7 @@ def test_chromium_blocks_a_remote_load_and_an_inline_script_added_after_the_buil
             == 0
         )
         # The violation reports are queued as tasks: wait for both, then read them.
-        page.wait_for_function("window.__violations.length >= 2")
+        wait_until(page, "window.__violations.length >= 2")
         violations = page.evaluate("window.__violations")
         context.close()
     assert requests == []

@@ -21,6 +21,7 @@ from helpers_pwa import (
     precache_list,
     require_chromium,
     serving,
+    wait_until,
 )
 from helpers_site import ROOT, load_plan
 from helpers_site import build as build_site
@@ -76,7 +77,7 @@ def start(page) -> None:
 
 def logged(page, count: int) -> None:
     """Wait until the open incident's timeline has `count` entries (each is saved, then drawn)."""
-    page.wait_for_function(f"document.querySelectorAll(\"[data-rp-incident='log'] li\").length === {count}")
+    wait_until(page, f"document.querySelectorAll(\"[data-rp-incident='log'] li\").length === {count}")
 
 
 def log(page) -> list[str]:
@@ -365,7 +366,7 @@ def test_past_records_are_listed_exported_again_and_deleted_only_when_confirmed(
 
     page.once("dialog", lambda dialog: answer(dialog, True))
     records.nth(1).locator("[data-rp-incident='delete']").click()
-    page.wait_for_function("document.querySelectorAll('[data-rp-incident-records] li').length === 1")
+    wait_until(page, "document.querySelectorAll('[data-rp-incident-records] li').length === 1")
     page.reload()
     records.first.wait_for()
     assert records.count() == 1 and records.first.locator("span").inner_text() == texts[0]
@@ -533,7 +534,7 @@ def test_share_hands_the_review_draft_to_the_phone(browser, base: str) -> None:
     text = Path(download.value.path()).read_text("utf-8")
     name = download.value.suggested_filename
     page.locator("[data-rp-incident='share']").click()
-    page.wait_for_function("window.shared.length === 1")
+    wait_until(page, "window.shared.length === 1")
     assert page.evaluate("window.shared") == [
         {"title": name, "text": None, "files": [{"name": name, "type": "text/yaml", "text": text}]}
     ]

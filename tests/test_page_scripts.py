@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers_pwa import SiteServer, serving
+from helpers_pwa import SiteServer, serving, wait_until
 from playwright.sync_api import Page
 
 from generator import i18n
@@ -142,7 +142,7 @@ def test_bad_blanks_leave_the_page_working(
     assert page.inner_text("#progress-a") == progress(1)  # the checklist works
     assert page.inner_text("[data-rp-template]") == "Acme here: back at {eta}."  # no blanks known
     page.click("[data-rp-copy]")
-    page.wait_for_function("document.querySelector('[data-rp-copy]').textContent !== 'Copy'")
+    wait_until(page, "document.querySelector('[data-rp-copy]').textContent !== 'Copy'")
     assert page.inner_text("[data-rp-copy]") == WORDS["copied"]
     assert errors == []
 
