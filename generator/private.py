@@ -68,6 +68,8 @@ VAULT = "vault"
 INDEX = f"{VAULT}/index.bin"
 KEYS = "keys.json"
 UNLOCK_SCRIPT = "unlock.js"  # at the site root, beside pwa.js
+KEY_STORE = "keys.js"  # the keys on the device, read by unlock.js (after it) and sw-private.js
+PAGE_SCRIPTS = (KEY_STORE, UNLOCK_SCRIPT)  # in this order, on every page of a private plan
 UNLOCK_PAGES = ("index.html", pwa.OFFLINE_PAGE)  # what a reader without the key opens
 DROPPED = ("sitemap.xml", "sitemap.xml.gz")  # every page's address: not published at all
 SHEET_SUFFIX = ".sheet"
@@ -151,12 +153,10 @@ class PrivateBuild:
     def inject(self, page: str, page_url: str) -> str:
         """A page of the plan with the words and script of "Lock this device" before </body>."""
         words = json.dumps(self.words(), ensure_ascii=False).replace("<", "\\u003c")
-        script = get_relative_url(UNLOCK_SCRIPT, page_url)
-        tags = (
-            f'<script type="application/json" id="rp-private-words">{words}</script>\n'
-            f'<script src="{escape(script)}"></script>\n</body>'
-        )
-        return page.replace("</body>", tags, 1)
+        tags = [f'<script type="application/json" id="rp-private-words">{words}</script>']
+        for script in PAGE_SCRIPTS:
+            tags.append(f'<script src="{escape(get_relative_url(script, page_url))}"></script>')
+        return page.replace("</body>", "\n".join([*tags, "</body>"]), 1)
 
     def words(self) -> dict[str, str]:
         return {k: str(v) for k, v in translator(self.plan.site.language).section("private").items()}
@@ -175,7 +175,7 @@ class PrivateBuild:
         generic = _generic_digests(config, self.plan.root)
         aead = AESGCM(self.key)
         index: dict[str, list[str]] = {}
-        precache = {UNLOCK_SCRIPT, KEYS, INDEX, *UNLOCK_PAGES}
+        precache = {*PAGE_SCRIPTS, KEYS, INDEX, *UNLOCK_PAGES}
         built = sorted(p for p in site_dir.rglob("*") if p.is_file())  # an author's vault/ too
         (site_dir / VAULT).mkdir(exist_ok=True)
         for path in built:
@@ -193,13 +193,16 @@ class PrivateBuild:
         listing = json.dumps({"files": index}, separators=(",", ":")).encode("utf-8")
         (site_dir / INDEX).write_bytes(_encrypt(aead, listing, INDEX))
         (site_dir / KEYS).write_text(json.dumps(self.key_slots(), indent=1) + "\n", encoding="utf-8")
-        (site_dir / UNLOCK_SCRIPT).write_bytes(_asset(UNLOCK_SCRIPT))
+        for script in PAGE_SCRIPTS:
+            (site_dir / script).write_bytes(_asset(script))
         page = self.unlock_page(config)
         for name in UNLOCK_PAGES:
             (site_dir / name).write_text(page, encoding="utf-8")
         paths = sorted(precache)
         script = pwa.worker_script(pwa.content_version(site_dir, paths), paths)
-        private = _asset("sw-private.js").decode("utf-8").replace("__BUILD__", self.build)
+        private = (
+            (_asset(KEY_STORE) + _asset("sw-private.js")).decode("utf-8").replace("__BUILD__", self.build)
+        )
         (site_dir / pwa.WORKER).write_text(f"{script}\n{private}", encoding="utf-8")
 
     def key_slots(self) -> dict[str, object]:

@@ -9,6 +9,7 @@
  */
 
 /* global PREFIX, CACHE, OFFLINE_PAGE, lookup -- from sw.js, which this follows */
+/* global withKeys -- from keys.js, between sw.js and this part */
 
 const BUILD = "__BUILD__";
 const SCOPE = self.registration.scope;
@@ -19,29 +20,9 @@ const UNLOCK_PATH = "unlock/"; // always the unlock page, e.g. to unlock a newer
 const encoder = new TextEncoder();
 let readablePlan = null; // a promise of the plan this device can read, or of null
 
-/* ---- keys: the same database, store and names as unlock.js ---- */
+/* ---- keys: withKeys() from keys.js, which precedes this part ---- */
 
-function keyDatabase() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open("recovery-plan", 1);
-    request.onupgradeneeded = () => request.result.createObjectStore("keys");
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function storedKey(build) {
-  const db = await keyDatabase();
-  try {
-    return await new Promise((resolve, reject) => {
-      const request = db.transaction("keys").objectStore("keys").get(`${SCOPE} ${build}`);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  } finally {
-    db.close();
-  }
-}
+const storedKey = (build) => withKeys("readonly", (store) => store.get(`${SCOPE} ${build}`));
 
 /* ---- the versions this device holds ---- */
 

@@ -3,6 +3,8 @@
  * keeping the build's content key on this device as a non-extractable CryptoKey in IndexedDB
  * (the worker, sw-private.js, decrypts with it). On the plan's pages it adds "Lock this device",
  * and says when a newer version of the plan waits for the passphrase. */
+
+/* global withKeys -- from keys.js, the script before this one on every page */
 (() => {
   "use strict";
 
@@ -13,34 +15,11 @@
   const say = (key) => String(WORDS[key] ?? "");
   const encoder = new TextEncoder();
 
-  /* ---- keys on this device: the database, store and names the worker reads ---- */
+  /* ---- keys on this device: withKeys() from keys.js ---- */
 
-  function keyDatabase() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open("recovery-plan", 1);
-      request.onupgradeneeded = () => request.result.createObjectStore("keys");
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
-
-  async function changeKeys(change) {
-    const db = await keyDatabase();
-    try {
-      await new Promise((resolve, reject) => {
-        const transaction = db.transaction("keys", "readwrite");
-        change(transaction.objectStore("keys"));
-        transaction.oncomplete = resolve;
-        transaction.onerror = () => reject(transaction.error);
-      });
-    } finally {
-      db.close();
-    }
-  }
-
-  const storeKey = (build, key) => changeKeys((store) => store.put(key, `${scope.href} ${build}`));
+  const storeKey = (build, key) => withKeys("readwrite", (store) => store.put(key, `${scope.href} ${build}`));
   const forgetKeys = () =>
-    changeKeys((store) => store.delete(IDBKeyRange.bound(`${scope.href} `, `${scope.href} \uffff`)));
+    withKeys("readwrite", (store) => store.delete(IDBKeyRange.bound(`${scope.href} `, `${scope.href} \uffff`)));
 
   /* Tell the worker the keys changed; resolves once it has looked again. */
   async function tellWorker() {
