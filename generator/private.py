@@ -21,7 +21,8 @@ organisation's name, yet opens offline and from the printed sheet.
   published.
 
 The browser side: `assets/unlock.js` (unlock page, "Lock this device") and `assets/sw-private.js`
-(appended to the worker: decrypts what it serves, with the key kept in IndexedDB).
+(appended to the worker: decrypts what it serves), both with `assets/keys.js`, the keys kept in
+IndexedDB.
 """
 
 from __future__ import annotations
