@@ -109,11 +109,6 @@ class Sheet:
     t: Translator  # the plan's language
     totals: dict[str, int] = field(default_factory=dict)  # part -> items in the plan
 
-    @property
-    def complete(self) -> bool:
-        """Whether every item of the plan is among the candidates (none cut by `CAPS`)."""
-        return all(len(getattr(self, part)) == n for part, n in self.totals.items())
-
 
 def sheet(plan: Plan, unlock_url: str = "") -> Sheet:
     """Resolve the plan into what the printed sheet can show, most important first."""
