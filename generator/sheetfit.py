@@ -164,11 +164,11 @@ class PartSize:
     def pieces(self, items: int | None = None) -> list[float]:
         """The heights of what a page break cannot split, top to bottom, with the first `items`
         items: the heading stays with the first item, the part's foot with the last."""
-        if items is None or not self.items:
-            return [self.bottom - self.top] if items is None else []
-        if items == 0:
-            return []
+        if items is None:
+            return [self.bottom - self.top]
         shown = self.items[:items]
+        if not shown:
+            return []
         end = shown[-1].bottom + self.bottom - self.items[-1].bottom
         cuts = [y for item in shown[:-1] for y in (*item.breaks, item.bottom)] + shown[-1].breaks + [end]
         pieces, previous = [], self.top
