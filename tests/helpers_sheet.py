@@ -22,7 +22,7 @@ import yaml
 from pypdf import PdfReader
 
 from benchmarks.plangen import TODAY, write_plan
-from generator import i18n, printsheet
+from generator import i18n, sheetcontent, sheetfit
 from generator.model import Plan
 
 LONG_URL = "https://docs.example.org/" + "recovery-procedure-for-the-accounting-server-" * 4 + "x"
@@ -297,7 +297,7 @@ def captions_without_codes(plan: Plan, codes: list[list[str]], words: list[list[
     with its caption."""
     t = i18n.translator(plan.site.language)
     caption = f"{t.plain('sheet.scan')} {t.plain('sheet.scan_scenario').split()[0]}"
-    titles = {printsheet.scenario_url(plan, s.id): s.title for s in plan.scenarios}
+    titles = {sheetcontent.scenario_url(plan, s.id): s.title for s in plan.scenarios}
     wrong = []
     for n, (page_codes, page_words) in enumerate(zip(codes, words, strict=True), 1):
         text = " ".join(w.text for w in page_words)
@@ -313,8 +313,8 @@ def captions_without_codes(plan: Plan, codes: list[list[str]], words: list[list[
 
 def in_the_side_margins(words: list[Word], paper: str) -> list[str]:
     """The words drawn in a page's side margins, outside the printable area."""
-    _, right, _, left = printsheet.MARGIN_MM
-    width = printsheet.PAGE_MM[paper][0]
+    _, right, _, left = sheetfit.MARGIN_MM
+    width = sheetfit.PAGE_MM[paper][0]
     mm = 25.4 / 72  # in a PDF point
     return [w.text for w in words if w.x1 * mm < left - 0.2 or w.x2 * mm > width - right + 0.2]
 

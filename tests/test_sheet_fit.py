@@ -8,6 +8,7 @@ one warning, and long text that must wrap rather than run off the page.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,9 @@ from helpers_sheet import (
     words_by_page,
     write_shape,
 )
+from helpers_site import ROOT
 
-from generator import i18n, printsheet
+from generator import i18n, printsheet, sheetfit
 from generator.model import Finding, Plan, Severity
 from generator.validate import validate_project
 
@@ -48,6 +50,7 @@ class Printed:
     text: dict[str, str]  # paper -> the PDF's text, whitespace collapsed
     pages: dict[str, list[list[str]]]  # paper -> the decoded QR payloads of each page
     words: dict[str, list[list[Word]]]  # paper -> the words of each page, with their boxes
+    sheet: printsheet.PendingSheet
 
     @property
     def codes(self) -> dict[str, list[str]]:
@@ -60,16 +63,19 @@ _printed: dict[str, Printed] = {}
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory):
-    """Renders a shape the first time a test asks for it; later tests reuse it."""
+    """Renders a shape (or the example plan) the first time a test asks for it; later tests
+    reuse it."""
 
     def get(shape: str) -> Printed:
         if shape not in _printed:
-            root = write_shape(tmp_path_factory.mktemp(shape), shape)
-            validation = validate_project(root, TODAY)
+            folder = tmp_path_factory.mktemp(shape)
+            root = ROOT if shape == "example" else write_shape(folder, shape)
+            validation = validate_project(root, None if shape == "example" else TODAY)
             assert validation.plan is not None and not validation.errors, validation.summary()
-            site = root / "site"
+            site = folder / "site"
             site.mkdir()
-            findings = printsheet.write(site, validation.plan)
+            pending = printsheet.prepare().start(validation.plan)
+            findings = pending.write(site)
             text, pages, words = {}, {}, {}
             for paper in PAPERS:
                 pdf = site / printsheet.pdf_name(paper)
@@ -77,7 +83,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory):
                     text[paper] = " ".join(pdf_text(pdf).split())
                     pages[paper] = codes_by_page(pdf, tmp_path_factory.mktemp(f"{shape}-{paper}-png"))
                     words[paper] = words_by_page(pdf)
-            _printed[shape] = Printed(validation.plan, site, findings, text, pages, words)
+            _printed[shape] = Printed(validation.plan, site, findings, text, pages, words, pending)
         return _printed[shape]
 
     return get
@@ -280,25 +286,66 @@ def test_the_fit_reads_boxes_from_weasyprints_public_anchors() -> None:
     assert not printsheet.ContentBox(10, 10, 380, 290).holds(document)  # 10 px too wide
 
 
-def test_text_sticking_out_of_its_cell_is_found_in_weasyprints_layout() -> None:
-    """What `printsheet.overflowing` relies on (pinned in pyproject.toml): each page's layout
-    tree, with text, list numbers, cells and floats where they are drawn. A number that cannot
-    wrap in a narrow column is found, by the id of the row that holds it; wrapped text, list
-    numbers in the margin of their list and a code in its float are not."""
+def test_a_number_or_code_out_of_its_box_or_over_a_scenarios_code_is_found() -> None:
+    """What `sheetfit.overflowing` reads from `Page.anchors`: each piece that never wraps,
+    "<owner>~<box>~<piece>", must lie within its box "<owner>~<box>" and off every scenario's
+    code "<item>~scan". A number too wide for its narrow cell is found, by its owner, and so
+    is one drawn over a code; wrapped text, a number beside the code and the code's own
+    caption are not."""
     from weasyprint import HTML
 
     style = (
         "@page { size: 400px 300px; margin: 10px } body { margin: 0; font: 10px sans-serif }"
         "table { width: 100%; table-layout: fixed; border-collapse: collapse } td { padding: 0 }"
-        ".n { white-space: nowrap } .f { float: right; width: 60px }"
+        ".n { white-space: nowrap } .f { float: right; width: 60px; height: 60px }"
     )
-    row = '<tr id="{id}"><td style="width: 60px">{text}</td><td>next column</td></tr>'
+    cell = '<tr><td style="width: 60px"><div id="{id}~cell">{text}</div></td><td>next column</td></tr>'
+    number = '<span class="n" id="{id}~cell~p1">+44 20 7946 0000 ext. 4477889900</span>'
     body = (
         "<table>"
-        + row.format(id="wraps", text="a long text that wraps in its column")
-        + row.format(id="sticks-out", text='<span class="n">+44 20 7946 0000 ext. 4477889900</span>')
-        + '</table><ol id="list"><li>one</li></ol>'
-        + '<div id="code"><div class="f"><svg width="60" height="60"></svg></div>beside the code</div>'
+        + cell.format(id="wraps", text="a long text that wraps in its column")
+        + cell.format(id="fits", text='<span class="n" id="fits~cell~p1">999</span>')
+        + cell.format(id="sticks-out", text=number.format(id="sticks-out"))
+        + "</table>"
+        + '<div id="a"><div class="f" id="a~scan"><span id="a~scan~cap">Scan</span></div>'
+        + '<p id="a~s1"><span class="n" id="a~s1~call">0800 000</span></p></div>'
+        + '<div id="b"><div class="f" id="b~scan"></div><p id="b~s1">'
+        + '<span class="n" id="b~s1~call" style="position: relative; left: 330px">0800 000</span></p></div>'
     )
     document = HTML(string=f"<style>{style}</style>{body}").render()
-    assert printsheet.overflowing(document) == {"sticks-out"}
+    assert sheetfit.overflowing(document) == {"sticks-out", "b"}
+
+
+def test_pieces_a_break_cannot_split_move_to_the_next_page() -> None:
+    """Two pages of 100: 60 + 30 fill the first, 50 + 50 the second; one more piece is a third
+    page, and a piece taller than a page takes the pages it covers."""
+    assert sheetfit.pages_needed([60, 30, 50, 50], 100) == 2
+    assert sheetfit.pages_needed([60, 30, 50, 50, 1], 100) == 3
+    assert sheetfit.pages_needed([60, 50], 100) == 2  # 10 short of a page wasted at the break
+    assert sheetfit.pages_needed([250], 100) == 3
+
+
+ROUNDS = ["example", "minimal", "norwegian", "100-systems", "long-steps"]
+
+
+@pytest.mark.parametrize("shape", ROUNDS)
+def test_the_first_final_render_fits(shape: str, printed) -> None:
+    """The measuring page and one final render, at each paper size: the arithmetic accounts
+    for what a page break cannot split. At most two pages, every code decodes."""
+    result = printed(shape)
+    layouts = result.sheet.layouts.result()
+    assert {paper: layout.renders for paper, layout in layouts.items()} == {"A4": 2, "Letter": 2}
+    plan = result.plan
+    base = plan.site.url.rstrip("/") + "/"
+    for paper in PAPERS:
+        assert 1 <= page_count(result.site / printsheet.pdf_name(paper)) <= 2, paper
+        scenarios = {f"{base}scenarios/{s}/" for s in printed_titles(plan, result.text[paper])}
+        assert {plan.site.url} | scenarios <= set(result.codes[paper]) <= allowed_codes(plan), paper
+
+
+def test_the_build_log_tells_how_many_layouts_the_sheet_took(printed, tmp_path: Path, caplog) -> None:
+    result = printed("example")
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.recovery-plan"):
+        result.sheet.write(tmp_path)
+    logged = {r.getMessage() for r in caplog.records}
+    assert {"Printed sheet on A4: 2 layouts", "Printed sheet on Letter: 2 layouts"} <= logged
