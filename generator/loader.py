@@ -11,10 +11,10 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -39,8 +39,7 @@ except AttributeError:  # PyYAML built without libyaml: same events, slower
     _Loader = yaml.SafeLoader
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
 
@@ -301,6 +300,8 @@ def _decode(raw: bytes, shown_as: str) -> str:
 
 
 def _refuse_tabs(text: str, shown_as: str) -> None:
+    if "\t" not in text:
+        return
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
@@ -323,18 +324,18 @@ class _Composer:
         self.doc = Document(shown_as, None)
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.count = 0
+        self.next: Callable[[], yaml.Event]
 
     def document(self) -> Document:
-        events = self._events()
         try:
-            next(events)  # StreamStart
-            event = next(events)
-            if isinstance(event, yaml.StreamEndEvent):
+            self.next = _Loader(self.text).get_event
+            self.next()  # StreamStart
+            if type(self.next()) is yaml.StreamEndEvent:
                 return self.doc
-            self.doc.data = self._node(next(events), (), events, 0)
-            next(events)  # DocumentEnd
-            event = next(events)
-            if isinstance(event, yaml.DocumentStartEvent):
+            self.doc.data = self._node(self.next(), (), 0)
+            self.next()  # DocumentEnd
+            event = self.next()
+            if type(event) is yaml.DocumentStartEvent:
                 raise self._at(
                     event,
                     "the file holds more than one YAML document",
@@ -347,14 +348,11 @@ class _Composer:
             raise _error(self.doc.path, 1, 1, f"YAML syntax error: {error}", code="yaml-syntax") from None
         return self.doc
 
-    def _events(self) -> Iterator[yaml.Event]:
-        return yaml.parse(self.text, Loader=_Loader)
-
     def _at(self, event: yaml.Event, message: str, hint: str = "", *, code: str) -> LoadError:
         mark = Mark.of(event)
         return _error(self.doc.path, mark.line, mark.column, message, hint, code=code)
 
-    def _node(self, event: yaml.Event, path: Path_, events: Iterator[yaml.Event], depth: int) -> Any:
+    def _node(self, event: yaml.Event, path: Path_, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise self._at(
                 event,
@@ -366,7 +364,8 @@ class _Composer:
         # A file's top level is "at line 1", even when comments come first.
         mark = Mark.of(event) if path else Mark(1, 1)
         self.doc.values.setdefault(path, mark)
-        if isinstance(event, yaml.AliasEvent):
+        kind = type(event)
+        if kind is yaml.AliasEvent:
             return self._alias(event)
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
@@ -378,7 +377,7 @@ class _Composer:
                 code="yaml-tag",
             )
         start = self.count
-        if isinstance(event, yaml.ScalarEvent):
+        if kind is yaml.ScalarEvent:
             try:
                 value: Any = _scalar(event)
             except ValueError:  # more digits than Python turns into a number (4,300)
@@ -389,11 +388,11 @@ class _Composer:
                     code="out-of-range",
                 ) from None
             self._count(event)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            value = self._sequence(path, events, depth)
+        elif kind is yaml.SequenceStartEvent:
+            value = self._sequence(path, depth)
         else:
-            value = self._mapping(path, events, depth)
-        if isinstance(event, yaml.NodeEvent) and event.anchor:
+            value = self._mapping(path, depth)
+        if event.anchor:
             self.anchors[event.anchor] = (value, self.count - start)
         return value
 
@@ -420,23 +419,19 @@ class _Composer:
         self._count(event, size)
         return value
 
-    def _sequence(self, path: Path_, events: Iterator[yaml.Event], depth: int) -> list[Any]:
+    def _sequence(self, path: Path_, depth: int) -> list[Any]:
         items: list[Any] = []
         self.count += 1
-        for event in events:
-            if isinstance(event, yaml.SequenceEndEvent):
-                return items
-            items.append(self._node(event, (*path, len(items)), events, depth + 1))
+        while type(event := self.next()) is not yaml.SequenceEndEvent:
+            items.append(self._node(event, (*path, len(items)), depth + 1))
         return items
 
-    def _mapping(self, path: Path_, events: Iterator[yaml.Event], depth: int) -> dict[str, Any]:
+    def _mapping(self, path: Path_, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         merged: list[tuple[dict[str, Any], Mark]] = []
         self.count += 1
-        for event in events:
-            if isinstance(event, yaml.MappingEndEvent):
-                break
-            if not isinstance(event, yaml.ScalarEvent):
+        while type(event := self.next()) is not yaml.MappingEndEvent:
+            if type(event) is not yaml.ScalarEvent:
                 raise self._at(
                     event,
                     "a key must be a simple word, not a list or mapping",
@@ -446,9 +441,9 @@ class _Composer:
                 )
             key = event.value
             mark = Mark.of(event)
-            value_event = next(events)
+            value_event = self.next()
             if key == "<<" and event.implicit[0]:
-                value = self._node(value_event, path, events, depth + 1)
+                value = self._node(value_event, path, depth + 1)
                 for part in value if isinstance(value, list) else [value]:
                     if not isinstance(part, dict):
                         raise self._at(
@@ -470,7 +465,7 @@ class _Composer:
                     code="duplicate-key",
                 )
             self.doc.keys[(*path, key)] = mark
-            mapping[key] = self._node(value_event, (*path, key), events, depth + 1)
+            mapping[key] = self._node(value_event, (*path, key), depth + 1)
         for part, mark in merged:
             for key, value in part.items():
                 if key not in mapping:
