@@ -125,8 +125,9 @@ _KINDS = (
 )
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+def _inside(path: Path | str, root: Path | str) -> bool:
+    path, root = os.fspath(path), os.fspath(root)
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def unsafe_reason(path: Path, root: Path, *, folder: bool = False) -> str:
@@ -137,34 +138,36 @@ def unsafe_reason(path: Path, root: Path, *, folder: bool = False) -> str:
     to nothing, or round in a loop is refused, and so is anything that is not a regular file
     (a FIFO would hang the reader, a device such as /dev/zero would never end). Nothing is opened.
     """
+    return _real_location(path, root, folder)[0]
+
+
+def _real_location(path: Path, root: Path, folder: bool = False) -> tuple[str, str]:
+    """`unsafe_reason`, and the real location of `path` (its one resolution; "" when unsafe)."""
     name = "the folder" if folder else "the file"
     try:
         is_link = stat.S_ISLNK(os.lstat(path).st_mode)
-        real = path.resolve(strict=True)
+        real = os.path.realpath(path, strict=True)
         mode = os.stat(real).st_mode
-    except RuntimeError:  # Python < 3.13 reports a symlink loop this way
-        return f"{name} is a symbolic link that loops back on itself"
     except OSError as error:
         if error.errno == errno.ELOOP:
-            return f"{name} is a symbolic link that loops back on itself"
+            return f"{name} is a symbolic link that loops back on itself", ""
         if error.errno == errno.ENOENT and os.path.islink(path):
-            return f"{name} is a symbolic link to {os.readlink(path)}, which does not exist"
-        return f"cannot read {name}: {error.strerror}"
-    real_root = root.resolve()
-    if not _inside(real, real_root):
+            return f"{name} is a symbolic link to {os.readlink(path)}, which does not exist", ""
+        return f"cannot read {name}: {error.strerror}", ""
+    if not _inside(real, os.path.realpath(root)):
         target = os.readlink(path) if is_link else f"in a folder linked to {real}"
         return (
             f"{name} is a symbolic link to {target}, outside the project: it is not read"
             if is_link
             else f"{name} is {target}, outside the project: it is not read"
-        )
+        ), ""
     if folder and stat.S_ISDIR(mode):
-        return ""
+        return "", real
     if folder:
-        return f"this is {_path_kind(mode)}, where a folder should be"
+        return f"this is {_path_kind(mode)}, where a folder should be", ""
     if stat.S_ISREG(mode):
-        return ""
-    return f"{name} is {_path_kind(mode)}, not a regular file: it is not read"
+        return "", real
+    return f"{name} is {_path_kind(mode)}, not a regular file: it is not read", ""
 
 
 def _path_kind(mode: int) -> str:
@@ -182,7 +185,8 @@ def read_bytes_safely(file: Path, root: Path, shown_as: str, limit: int = MAX_FI
     Checked before opening (a FIFO or device is never opened), then opened without following a
     link and without blocking, and checked again on the open file.
     """
-    if reason := unsafe_reason(file, root):
+    reason, real = _real_location(file, root)
+    if reason:
         raise _unsafe_error(shown_as, reason)
     flags = (
         os.O_RDONLY
@@ -191,7 +195,7 @@ def read_bytes_safely(file: Path, root: Path, shown_as: str, limit: int = MAX_FI
         | getattr(os, "O_CLOEXEC", 0)
     )
     try:
-        descriptor = os.open(file.resolve(), flags)
+        descriptor = os.open(real, flags)
     except OSError as error:
         raise _error(shown_as, 1, 1, f"cannot read the file: {error.strerror}", code="unreadable") from None
     with os.fdopen(descriptor, "rb") as opened:
