@@ -366,13 +366,12 @@ class _Composer:
                 code="too-deep",
             )
         # A file's top level is "at line 1", even when comments come first.
-        mark = Mark.of(event) if path else Mark(1, 1)
-        self.doc.values.setdefault(path, mark)
+        self.doc.values.setdefault(path, Mark.of(event) if path else Mark(1, 1))
         kind = type(event)
         if kind is yaml.AliasEvent:
             return self._alias(event)
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!"):
+        tag = event.tag
+        if tag is not None and tag != "!":
             written = "!!" + tag.removeprefix(_STANDARD_TAGS) if tag.startswith(_STANDARD_TAGS) else tag
             raise self._at(
                 event,
@@ -458,8 +457,9 @@ class _Composer:
                         )
                     merged.append((part, mark))
                 continue
+            at = (*path, key)
             if key in mapping:
-                first = self.doc.keys[(*path, key)]
+                first = self.doc.keys[at]
                 raise _error(
                     self.doc.path,
                     mark.line,
@@ -468,8 +468,8 @@ class _Composer:
                     "keep one of the two: YAML would silently drop the first",
                     code="duplicate-key",
                 )
-            self.doc.keys[(*path, key)] = mark
-            mapping[key] = self._node(value_event, (*path, key), depth + 1)
+            self.doc.keys[at] = mark
+            mapping[key] = self._node(value_event, at, depth + 1)
         for part, mark in merged:
             for key, value in part.items():
                 if key not in mapping:
