@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -367,9 +367,9 @@ class _Composer:
             )
         # A file's top level is "at line 1", even when comments come first.
         self.doc.values.setdefault(path, Mark.of(event) if path else Mark(1, 1))
-        kind = type(event)
-        if kind is yaml.AliasEvent:
+        if isinstance(event, yaml.AliasEvent):
             return self._alias(event)
+        event = cast("yaml.ScalarEvent | yaml.CollectionStartEvent", event)  # what libyaml gives here
         tag = event.tag
         if tag is not None and tag != "!":
             written = "!!" + tag.removeprefix(_STANDARD_TAGS) if tag.startswith(_STANDARD_TAGS) else tag
@@ -380,7 +380,7 @@ class _Composer:
                 code="yaml-tag",
             )
         start = self.count
-        if kind is yaml.ScalarEvent:
+        if isinstance(event, yaml.ScalarEvent):
             try:
                 value: Any = _scalar(event)
             except ValueError:  # more digits than Python turns into a number (4,300)
@@ -391,7 +391,7 @@ class _Composer:
                     code="out-of-range",
                 ) from None
             self._count(event)
-        elif kind is yaml.SequenceStartEvent:
+        elif isinstance(event, yaml.SequenceStartEvent):
             value = self._sequence(path, depth)
         else:
             value = self._mapping(path, depth)
