@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from benchmarks import pwa_bench  # noqa: E402
+from benchmarks import pwa_bench, validate_bench  # noqa: E402
 from benchmarks.plangen import TODAY, write_plan  # noqa: E402
 from generator import pages, printsheet  # noqa: E402
 from generator.validate import validate_project  # noqa: E402
@@ -38,7 +38,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000", help="system counts (default 10,100,1000)")
     parser.add_argument("--repeat", type=int, default=3, help="validation runs per size (median)")
+    parser.add_argument(
+        "--validate-only", action="store_true", help="only validation, beside plain yaml.safe_load"
+    )
     args = parser.parse_args()
+    if args.validate_only:
+        return validate_bench.main(["--sizes", args.sizes, "--repeat", str(args.repeat)])
     print(
         f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
         f"mkdocs {version('mkdocs')}, mkdocs-material {version('mkdocs-material')}, "

@@ -11,10 +11,10 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -39,8 +39,7 @@ except AttributeError:  # PyYAML built without libyaml: same events, slower
     _Loader = yaml.SafeLoader
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
 
@@ -126,8 +125,9 @@ _KINDS = (
 )
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+def _inside(path: Path | str, root: Path | str) -> bool:
+    path, root = os.fspath(path), os.fspath(root)
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def unsafe_reason(path: Path, root: Path, *, folder: bool = False) -> str:
@@ -138,34 +138,36 @@ def unsafe_reason(path: Path, root: Path, *, folder: bool = False) -> str:
     to nothing, or round in a loop is refused, and so is anything that is not a regular file
     (a FIFO would hang the reader, a device such as /dev/zero would never end). Nothing is opened.
     """
+    return _real_location(path, root, folder)[0]
+
+
+def _real_location(path: Path, root: Path, folder: bool = False) -> tuple[str, str]:
+    """`unsafe_reason`, and the real location of `path` (its one resolution; "" when unsafe)."""
     name = "the folder" if folder else "the file"
     try:
         is_link = stat.S_ISLNK(os.lstat(path).st_mode)
-        real = path.resolve(strict=True)
+        real = os.path.realpath(path, strict=True)
         mode = os.stat(real).st_mode
-    except RuntimeError:  # Python < 3.13 reports a symlink loop this way
-        return f"{name} is a symbolic link that loops back on itself"
     except OSError as error:
         if error.errno == errno.ELOOP:
-            return f"{name} is a symbolic link that loops back on itself"
+            return f"{name} is a symbolic link that loops back on itself", ""
         if error.errno == errno.ENOENT and os.path.islink(path):
-            return f"{name} is a symbolic link to {os.readlink(path)}, which does not exist"
-        return f"cannot read {name}: {error.strerror}"
-    real_root = root.resolve()
-    if not _inside(real, real_root):
+            return f"{name} is a symbolic link to {os.readlink(path)}, which does not exist", ""
+        return f"cannot read {name}: {error.strerror}", ""
+    if not _inside(real, os.path.realpath(root)):
         target = os.readlink(path) if is_link else f"in a folder linked to {real}"
         return (
             f"{name} is a symbolic link to {target}, outside the project: it is not read"
             if is_link
             else f"{name} is {target}, outside the project: it is not read"
-        )
+        ), ""
     if folder and stat.S_ISDIR(mode):
-        return ""
+        return "", real
     if folder:
-        return f"this is {_path_kind(mode)}, where a folder should be"
+        return f"this is {_path_kind(mode)}, where a folder should be", ""
     if stat.S_ISREG(mode):
-        return ""
-    return f"{name} is {_path_kind(mode)}, not a regular file: it is not read"
+        return "", real
+    return f"{name} is {_path_kind(mode)}, not a regular file: it is not read", ""
 
 
 def _path_kind(mode: int) -> str:
@@ -183,7 +185,8 @@ def read_bytes_safely(file: Path, root: Path, shown_as: str, limit: int = MAX_FI
     Checked before opening (a FIFO or device is never opened), then opened without following a
     link and without blocking, and checked again on the open file.
     """
-    if reason := unsafe_reason(file, root):
+    reason, real = _real_location(file, root)
+    if reason:
         raise _unsafe_error(shown_as, reason)
     flags = (
         os.O_RDONLY
@@ -192,7 +195,7 @@ def read_bytes_safely(file: Path, root: Path, shown_as: str, limit: int = MAX_FI
         | getattr(os, "O_CLOEXEC", 0)
     )
     try:
-        descriptor = os.open(file.resolve(), flags)
+        descriptor = os.open(real, flags)
     except OSError as error:
         raise _error(shown_as, 1, 1, f"cannot read the file: {error.strerror}", code="unreadable") from None
     with os.fdopen(descriptor, "rb") as opened:
@@ -301,6 +304,8 @@ def _decode(raw: bytes, shown_as: str) -> str:
 
 
 def _refuse_tabs(text: str, shown_as: str) -> None:
+    if "\t" not in text:
+        return
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
@@ -323,18 +328,18 @@ class _Composer:
         self.doc = Document(shown_as, None)
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.count = 0
+        self.next: Callable[[], yaml.Event]
 
     def document(self) -> Document:
-        events = self._events()
         try:
-            next(events)  # StreamStart
-            event = next(events)
-            if isinstance(event, yaml.StreamEndEvent):
+            self.next = _Loader(self.text).get_event
+            self.next()  # StreamStart
+            if type(self.next()) is yaml.StreamEndEvent:
                 return self.doc
-            self.doc.data = self._node(next(events), (), events, 0)
-            next(events)  # DocumentEnd
-            event = next(events)
-            if isinstance(event, yaml.DocumentStartEvent):
+            self.doc.data = self._node(self.next(), (), 0)
+            self.next()  # DocumentEnd
+            event = self.next()
+            if type(event) is yaml.DocumentStartEvent:
                 raise self._at(
                     event,
                     "the file holds more than one YAML document",
@@ -347,14 +352,11 @@ class _Composer:
             raise _error(self.doc.path, 1, 1, f"YAML syntax error: {error}", code="yaml-syntax") from None
         return self.doc
 
-    def _events(self) -> Iterator[yaml.Event]:
-        return yaml.parse(self.text, Loader=_Loader)
-
     def _at(self, event: yaml.Event, message: str, hint: str = "", *, code: str) -> LoadError:
         mark = Mark.of(event)
         return _error(self.doc.path, mark.line, mark.column, message, hint, code=code)
 
-    def _node(self, event: yaml.Event, path: Path_, events: Iterator[yaml.Event], depth: int) -> Any:
+    def _node(self, event: yaml.Event, path: Path_, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise self._at(
                 event,
@@ -364,12 +366,12 @@ class _Composer:
                 code="too-deep",
             )
         # A file's top level is "at line 1", even when comments come first.
-        mark = Mark.of(event) if path else Mark(1, 1)
-        self.doc.values.setdefault(path, mark)
+        self.doc.values.setdefault(path, Mark.of(event) if path else Mark(1, 1))
         if isinstance(event, yaml.AliasEvent):
             return self._alias(event)
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!"):
+        event = cast("yaml.ScalarEvent | yaml.CollectionStartEvent", event)  # what libyaml gives here
+        tag = event.tag
+        if tag is not None and tag != "!":
             written = "!!" + tag.removeprefix(_STANDARD_TAGS) if tag.startswith(_STANDARD_TAGS) else tag
             raise self._at(
                 event,
@@ -390,10 +392,10 @@ class _Composer:
                 ) from None
             self._count(event)
         elif isinstance(event, yaml.SequenceStartEvent):
-            value = self._sequence(path, events, depth)
+            value = self._sequence(path, depth)
         else:
-            value = self._mapping(path, events, depth)
-        if isinstance(event, yaml.NodeEvent) and event.anchor:
+            value = self._mapping(path, depth)
+        if event.anchor:
             self.anchors[event.anchor] = (value, self.count - start)
         return value
 
@@ -420,23 +422,19 @@ class _Composer:
         self._count(event, size)
         return value
 
-    def _sequence(self, path: Path_, events: Iterator[yaml.Event], depth: int) -> list[Any]:
+    def _sequence(self, path: Path_, depth: int) -> list[Any]:
         items: list[Any] = []
         self.count += 1
-        for event in events:
-            if isinstance(event, yaml.SequenceEndEvent):
-                return items
-            items.append(self._node(event, (*path, len(items)), events, depth + 1))
+        while type(event := self.next()) is not yaml.SequenceEndEvent:
+            items.append(self._node(event, (*path, len(items)), depth + 1))
         return items
 
-    def _mapping(self, path: Path_, events: Iterator[yaml.Event], depth: int) -> dict[str, Any]:
+    def _mapping(self, path: Path_, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         merged: list[tuple[dict[str, Any], Mark]] = []
         self.count += 1
-        for event in events:
-            if isinstance(event, yaml.MappingEndEvent):
-                break
-            if not isinstance(event, yaml.ScalarEvent):
+        while type(event := self.next()) is not yaml.MappingEndEvent:
+            if type(event) is not yaml.ScalarEvent:
                 raise self._at(
                     event,
                     "a key must be a simple word, not a list or mapping",
@@ -446,9 +444,9 @@ class _Composer:
                 )
             key = event.value
             mark = Mark.of(event)
-            value_event = next(events)
+            value_event = self.next()
             if key == "<<" and event.implicit[0]:
-                value = self._node(value_event, path, events, depth + 1)
+                value = self._node(value_event, path, depth + 1)
                 for part in value if isinstance(value, list) else [value]:
                     if not isinstance(part, dict):
                         raise self._at(
@@ -459,8 +457,9 @@ class _Composer:
                         )
                     merged.append((part, mark))
                 continue
+            at = (*path, key)
             if key in mapping:
-                first = self.doc.keys[(*path, key)]
+                first = self.doc.keys[at]
                 raise _error(
                     self.doc.path,
                     mark.line,
@@ -469,8 +468,8 @@ class _Composer:
                     "keep one of the two: YAML would silently drop the first",
                     code="duplicate-key",
                 )
-            self.doc.keys[(*path, key)] = mark
-            mapping[key] = self._node(value_event, (*path, key), events, depth + 1)
+            self.doc.keys[at] = mark
+            mapping[key] = self._node(value_event, at, depth + 1)
         for part, mark in merged:
             for key, value in part.items():
                 if key not in mapping:

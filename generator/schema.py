@@ -77,6 +77,8 @@ _TYPE_WORDS = {
     "list": "a list",
     "dict": "a mapping of `key: value` lines",
 }
+_PYTHON_TYPES: dict[str, type] = {"string": str, "integer": int, "boolean": bool, "list": list, "dict": dict}
+_SCHEMAS: dict[int, dict[str, Any]] = {}  # by id of the declared mapping (module constants)
 _VALIDATORS: dict[int, Validator] = {}
 
 
@@ -90,12 +92,64 @@ def check(doc: Document, mapping: Field, data: Any, at: Path_ = (), what: str = 
                 code="wrong-type",
             )
         ]
+    rules_of = _SCHEMAS.get(id(mapping))
+    if rules_of is None:
+        rules_of = _SCHEMAS[id(mapping)] = schema(mapping)
+    if _mapping_passes(rules_of, data):
+        return []
     validator = _VALIDATORS.get(id(mapping))
     if validator is None:
-        validator = _VALIDATORS[id(mapping)] = Validator(schema(mapping), error_handler=_Leaves)
+        validator = _VALIDATORS[id(mapping)] = Validator(rules_of, error_handler=_Leaves)
     if validator.validate(data, normalize=False):
         return []
     return [f for error in validator.errors if (f := _finding(doc, mapping, error, at))]
+
+
+# -- the quick check: cerberus only runs on data with a problem to name ----------------------------
+
+
+def _mapping_passes(rules_of: dict[str, Any], data: dict[str, Any]) -> bool:
+    """Whether `data` surely meets the cerberus schema `rules_of` (as `schema()` makes it):
+    no unknown key, every required key, every value passing its rules. False when unsure."""
+    return (
+        data.keys() <= rules_of.keys()
+        and all(key in data for key, rules in rules_of.items() if rules.get("required"))
+        and all(_passes(rules_of[key], value) for key, value in data.items())
+    )
+
+
+def _passes(rules: dict[str, Any], value: Any) -> bool:
+    """Whether `value` surely meets the cerberus `rules` (as `rules()` makes them), by cerberus's
+    own meaning of each rule. False when unsure (an unknown rule), so cerberus then decides."""
+    if value is None:  # cerberus's `nullable` is False unless allowed
+        return False
+    kind = rules.get("type")
+    if kind is not None and not isinstance(
+        value, tuple(_PYTHON_TYPES[k] for k in kind) if isinstance(kind, list) else _PYTHON_TYPES[kind]
+    ):
+        return False
+    for rule, constraint in rules.items():
+        if rule == "empty":
+            passed = constraint or not isinstance(value, (str, list, dict)) or len(value) > 0
+        elif rule == "allowed":
+            passed = isinstance(value, str) and value in constraint
+        elif rule in ("min", "max"):
+            passed = type(value) is int and (value >= constraint if rule == "min" else value <= constraint)
+        elif rule == "minlength":
+            passed = isinstance(value, (str, list, dict)) and len(value) >= constraint
+        elif rule == "schema":
+            passed = (
+                _mapping_passes(constraint, value)
+                if isinstance(value, dict)
+                else isinstance(value, list) and all(_passes(constraint, item) for item in value)
+            )
+        elif rule == "valuesrules":
+            passed = isinstance(value, dict) and all(_passes(constraint, v) for v in value.values())
+        else:
+            passed = rule in ("type", "required")
+        if not passed:
+            return False
+    return True
 
 
 def _finding(doc: Document, mapping: Field, error: errors.ValidationError, at: Path_) -> Finding | None:

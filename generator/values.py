@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import string
 import unicodedata
@@ -179,6 +180,17 @@ def parse_phone(number: object, region: str, label: str = "other", ext: object =
             f"`{text}` has no country code and the plan has no `site.region`",
             "write it with its country code (`+44 20 7946 0958`) or set `site.region`",
         )
+    e164, display, written_extension = _dialled(text, region)
+    extension = str(ext).strip() if ext not in (None, "") else written_extension
+    if extension and not extension.isdigit():
+        raise BadValue(f"the extension `{extension}` must be digits only")
+    return Phone(e164=e164, display=display, label=label, ext=extension)
+
+
+@functools.lru_cache(maxsize=4096)
+def _dialled(text: str, region: str) -> tuple[str, str, str]:
+    """A valid number's E.164 and international forms and the extension written in it; a pure
+    function, so each distinct number is parsed once (libphonenumber is slow)."""
     try:
         parsed = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException:
@@ -190,15 +202,12 @@ def parse_phone(number: object, region: str, label: str = "other", ext: object =
             f"`{text}` is not a valid phone number{where}",
             "check the digits; a number from another country needs its `+` code",
         )
-    extension = str(ext).strip() if ext not in (None, "") else (parsed.extension or "")
-    if extension and not extension.isdigit():
-        raise BadValue(f"the extension `{extension}` must be digits only")
+    written_extension = parsed.extension or ""
     parsed.extension = None
-    return Phone(
-        e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
-        display=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
-        label=label,
-        ext=extension,
+    return (
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+        written_extension,
     )
 
 
