@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,13 +78,22 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    """The standard threading server, silent when a browser drops a connection it no longer
+    needs (a page left, a stopped test); any other error is printed as usual."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """A real HTTP server on 127.0.0.1 (port chosen by the system) that a test can stop."""
 
     def __init__(self, site_dir: Path, prefix: str = "/") -> None:
         handler = type("Handler", (_Handler,), {"prefix": prefix})
         self.prefix = prefix
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site_dir)))
+        self.httpd = _Server(("127.0.0.1", 0), partial(handler, directory=str(site_dir)))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         self.running = True
@@ -191,7 +201,7 @@ def other_origin() -> Iterator[tuple[str, list[str]]]:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    httpd = _Server(("127.0.0.1", 0), Recorder)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
