@@ -75,6 +75,15 @@ def start(page) -> None:
     page.locator("#rp-incident-bar").wait_for(state="attached")
 
 
+def started(context, base: str):
+    """A new page of the scenario, its clock at START, with the incident started."""
+    page = context.new_page()
+    page.clock.install(time=START)
+    page.goto(f"{base}scenarios/{SCENARIO}/")
+    start(page)
+    return page
+
+
 def logged(page, count: int) -> None:
     """Wait until the open incident's timeline has `count` entries (each is saved, then drawn)."""
     wait_until(page, f"document.querySelectorAll(\"[data-rp-incident='log'] li\").length === {count}")
@@ -88,10 +97,7 @@ def log(page) -> list[str]:
 
 def test_the_record_survives_reload_and_restart_in_order(playwright, site: Path, tmp_path: Path) -> None:
     context, base = offline_context(playwright, tmp_path / "profile", site)
-    page = context.new_page()
-    page.clock.install(time=START)
-    page.goto(f"{base}scenarios/{SCENARIO}/")
-    start(page)
+    page = started(context, base)
     page.clock.fast_forward("02:00")
     page.locator("input.rp-check").first.check()
     page.clock.fast_forward("03:00")
@@ -132,10 +138,7 @@ def reopen(playwright, profile: Path):
 
 def test_update_and_sla_countdowns_follow_the_clock(playwright, site: Path, tmp_path: Path) -> None:
     context, base = offline_context(playwright, tmp_path / "profile", site)
-    page = context.new_page()
-    page.clock.install(time=START)
-    page.goto(f"{base}scenarios/{SCENARIO}/")
-    start(page)
+    page = started(context, base)
     page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
     bar = page.locator("#rp-incident-bar")
     page.clock.run_for("22:01")  # the bar refreshes every second
@@ -155,10 +158,7 @@ def test_the_exported_draft_validates_and_the_page_judges_the_callback(
     playwright, project: Path, site: Path, tmp_path: Path
 ) -> None:
     context, base = offline_context(playwright, tmp_path / "profile", site)
-    page = context.new_page()
-    page.clock.install(time=START)
-    page.goto(f"{base}scenarios/{SCENARIO}/")
-    start(page)
+    page = started(context, base)
     page.clock.fast_forward("05:00")
     page.locator("[data-rp-incident='acknowledge']").click()
     page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
@@ -166,9 +166,7 @@ def test_the_exported_draft_validates_and_the_page_judges_the_callback(
     page.locator("[data-rp-incident='callback']").first.click()
     page.clock.fast_forward("10:00")
     page.locator("[data-rp-incident='resolve']").click()
-    with page.expect_download() as download:
-        page.locator("[data-rp-incident='download']").click()
-    text = Path(download.value.path()).read_text("utf-8")
+    text = exported(page)
     context.close()
 
     draft = yaml.safe_load(text)
@@ -522,10 +520,7 @@ def test_share_hands_the_review_draft_to_the_phone(browser, base: str) -> None:
     context = browser.new_context(viewport=PHONE_VIEWPORT, accept_downloads=True)
     context.add_init_script(NO_TEL)
     context.add_init_script(SHARE)  # the browser's Web Share API, which headless Chromium lacks
-    page = context.new_page()
-    page.clock.install(time=START)
-    page.goto(f"{base}scenarios/{SCENARIO}/")
-    start(page)
+    page = started(context, base)
     page.locator("a.rp-call[data-rp-contact='fibrelink']").first.click()
     page.clock.fast_forward("04:00")
     page.locator("[data-rp-incident='acknowledge']").click()
